@@ -1,0 +1,55 @@
+# cyplan: `make run` sets everything up and serves the site; `make test` runs the whole suite.
+# Every target bootstraps what it needs (.venv, node_modules) when it is missing or stale.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.cyplan-installed
+JS_STAMP := node_modules/.cyplan-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench deps clean-db help
+
+help:
+	@echo "make run    set up .venv, node_modules and the SQLite database, load the built-in plans, serve on http://$(HOST):$(PORT)"
+	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... to run it on PostgreSQL)"
+	@echo "make lint   ruff"
+	@echo "make bench  benchmarks, printing ratios against a baseline"
+
+$(PY_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@touch $@
+
+$(JS_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the GOV.UK Frontend assets: apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(PY_STAMP) $(JS_STAMP)
+
+run: deps
+	$(BIN)/cyplan migrate --noinput
+	$(BIN)/cyplan plan import --builtin
+	$(BIN)/cyplan demo
+	$(BIN)/cyplan runserver $(HOST):$(PORT)
+
+test: deps
+	$(BIN)/pytest
+
+lint: deps
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: deps
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: deps
+	$(BIN)/python -m bench
+
+clean-db:
+	rm -f var/cyplan.sqlite3 var/cyplan.sqlite3-wal var/cyplan.sqlite3-shm

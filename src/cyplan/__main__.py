@@ -1,0 +1,3 @@
+from cyplan.cli import main
+
+main()

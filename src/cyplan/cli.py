@@ -1,0 +1,24 @@
+"""The ``cyplan`` command: Django's management entry point as a console script.
+
+Every subcommand is a Django management command, so ``cyplan help`` lists them and
+``cyplan COMMAND --help`` explains each one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a management command, e.g. ``cyplan plan list``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cyplan.site.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "cyplan"
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m cyplan.cli
+    main()

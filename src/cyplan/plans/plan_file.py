@@ -1,0 +1,353 @@
+"""Read and check a plan file (YAML, format ``cyplan-plan/1``) before anything is written.
+
+``read_plan_file`` returns the plan as plain data, or every problem found, each with the
+file, line, column and field it concerns. It touches no database: the importer calls it
+first and writes only when it found nothing wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from cyplan.plans.target_dates import TargetDateError, parse_target_date
+
+FORMAT = "cyplan-plan/1"
+#: Which kinds may sit under which: levels may be skipped, never reversed.
+KIND_RANK = {"ambition": 0, "priority": 1, "commitment": 2, "action": 3}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a plan file, and where it is."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        subject = f" {self.field}:" if self.field else ""
+        return f"{where}:{subject} {self.message}"
+
+
+@dataclass
+class PlanFile:
+    """A plan file's data, with where each value stands in the file."""
+
+    name: str
+    data: dict[str, Any] | None = None
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not self.problems
+
+    def problem(self, path: Iterable, message: str) -> None:
+        path = tuple(path)
+        line, column = self.position(path)
+        self.problems.append(Problem(self.name, line, column, dotted(path), message))
+
+    def position(self, path: tuple) -> tuple[int | None, int | None]:
+        while True:
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return (None, None)
+            path = path[:-1]
+
+
+class PlanFileError(Exception):
+    """Raised by importers when a file has problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        count = len(problems)
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was changed:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+def dotted(path: Iterable) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loading that keeps dates as text, so the schema sees what was written."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct(node: yaml.Node, loader: _Loader, path: tuple, positions: dict) -> Any:
+    positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be plain text", key_node.start_mark
+                )
+            if key in result:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice in this mapping", key_node.start_mark
+                )
+            result[key] = _construct(value_node, loader, (*path, key), positions)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(item, loader, (*path, index), positions)
+            for index, item in enumerate(node.value)
+        ]
+    value = loader.construct_object(node, deep=True)
+    # Surrounding white space is layout (a block scalar's final newline), not content.
+    return value.strip() if isinstance(value, str) else value
+
+
+@cache
+def plan_schema() -> dict:
+    """The JSON Schema of plan files, shipped in the package."""
+    text = resources.files("cyplan.data").joinpath("schemas/plan.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def parse_yaml(text: str, name: str) -> PlanFile:
+    """Parse YAML text into data and positions; a syntax error becomes a problem."""
+    result = PlanFile(name=name)
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            result.problems.append(Problem(name, 1, 1, "", "the file is empty"))
+            return result
+        result.data = _construct(root, loader, (), result.positions)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = " ".join(filter(None, [error.context, error.problem])) or str(error)
+        result.problems.append(
+            Problem(name, line, column, "", f"this is not valid YAML: {message}")
+        )
+    except yaml.YAMLError as error:
+        result.problems.append(Problem(name, None, None, "", f"this is not valid YAML: {error}"))
+    finally:
+        loader.dispose()
+    return result
+
+
+def read_plan_file(path: str | Path, display_name: str | None = None) -> PlanFile:
+    """Read and check a plan file from disk."""
+    path = Path(path)
+    name = display_name or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return PlanFile(name, problems=[Problem(name, None, None, "", f"cannot read the file: {error.strerror}")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return PlanFile(
+            name,
+            problems=[Problem(name, line, None, "", "the file is not UTF-8 text; save it as UTF-8")],
+        )
+    return check_plan_text(text, name)
+
+
+def check_plan_text(text: str, name: str = "<plan>") -> PlanFile:
+    """Parse and check plan YAML text."""
+    result = parse_yaml(text, name)
+    if result.data is not None:
+        check_plan_data(result)
+    return result
+
+
+def check_plan_data(result: PlanFile) -> PlanFile:
+    """Check parsed plan data against the schema and the rules a schema cannot say."""
+    data = result.data
+    if not isinstance(data, dict):
+        result.problem((), "a plan file must be a mapping with format, plan and nodes")
+        return result
+    validator = jsonschema.Draft202012Validator(
+        plan_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    schema_errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    for error in schema_errors:
+        result.problem(error.absolute_path, _schema_message(error))
+    if not schema_errors:
+        _check_references(result)
+    return result
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    path = list(error.absolute_path)
+    where = path[-1] if path else None
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"'{missing}' is required here"
+    if error.validator == "additionalProperties":
+        return f"{error.message}; see docs/plan-format.md for the fields allowed"
+    if error.validator == "pattern" and where in ("id", "slug", "parent", "owner_board"):
+        return (
+            f"{error.instance!r} is not a valid id: use lower-case letters, digits and hyphens"
+        )
+    if error.validator == "format" and error.validator_value == "date":
+        return f"{error.instance!r} is not a date: write it as YYYY-MM-DD"
+    if error.validator == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        return f"{error.instance!r} is not one of: {allowed}"
+    if error.validator == "const":
+        return f"must be {error.validator_value!r}"
+    if error.validator in ("minLength", "pattern") and error.instance in ("",) or (
+        isinstance(error.instance, str) and not error.instance.strip()
+    ):
+        return "must not be empty"
+    if error.validator == "anyOf" and where == "target_date":
+        return f"{error.instance!r} is not a date: write it as YYYY-MM-DD, or null for no date"
+    return error.message
+
+
+def _duplicates(result: PlanFile, items: list[dict], key: str, section: str) -> set[str]:
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        value = item.get(key)
+        if value in seen:
+            result.problem((section, index, key), f"the id {value!r} is used twice in {section}")
+        seen.add(value)
+    return seen
+
+
+def _check_references(result: PlanFile) -> None:
+    data = result.data
+    assert data is not None
+    plan = data["plan"]
+    orgs = _duplicates(result, data.get("organisations", []), "id", "organisations")
+    boards = _duplicates(result, data.get("boards", []), "id", "boards")
+    promises = _duplicates(result, data.get("promises", []), "id", "promises")
+    _duplicates(result, data.get("key_figures", []), "id", "key_figures")
+    _duplicates(result, data.get("strategies", []), "id", "strategies")
+    _duplicates(result, plan.get("sections", []), "id", "plan.sections")
+
+    start, end = plan["period"]["start"], plan["period"]["end"]
+    if date.fromisoformat(start) > date.fromisoformat(end):
+        result.problem(("plan", "period", "end"), f"the period ends ({end}) before it starts ({start})")
+    if "owner_board" in plan and plan["owner_board"] not in boards:
+        result.problem(("plan", "owner_board"), f"no board with id {plan['owner_board']!r} in boards")
+
+    nodes: dict[str, dict] = {}
+    for index, node in enumerate(data["nodes"]):
+        here = ("nodes", index)
+        key = node["id"]
+        if key in nodes:
+            result.problem((*here, "id"), f"the id {key!r} is used twice in nodes")
+            continue
+        parent = node.get("parent")
+        if parent is not None:
+            if parent not in nodes:
+                later = any(n.get("id") == parent for n in data["nodes"][index:])
+                result.problem(
+                    (*here, "parent"),
+                    f"the parent {parent!r} "
+                    + ("must come before its children in the list" if later else "is not a node of this plan"),
+                )
+            elif KIND_RANK[nodes[parent]["kind"]] >= KIND_RANK[node["kind"]]:
+                result.problem(
+                    (*here, "kind"),
+                    f"a {node['kind']} cannot sit under {_article(nodes[parent]['kind'])} ({parent!r})",
+                )
+        nodes[key] = node
+        _check_target_date(result, node, here)
+        for j, lead in enumerate(node.get("leads", [])):
+            if "organisation" in lead and lead["organisation"] not in orgs:
+                result.problem(
+                    (*here, "leads", j, "organisation"),
+                    f"no organisation with id {lead['organisation']!r} in organisations",
+                )
+        for j, promise in enumerate(node.get("promises", [])):
+            if promise not in promises:
+                result.problem((*here, "promises", j), f"no promise with id {promise!r} in promises")
+
+    for index, board in enumerate(data.get("boards", [])):
+        for j, member in enumerate(board.get("members", [])):
+            if member not in orgs:
+                result.problem(
+                    ("boards", index, "members", j), f"no organisation with id {member!r} in organisations"
+                )
+        if "reports_to" in board and board["reports_to"] not in boards:
+            result.problem(
+                ("boards", index, "reports_to"), f"no board with id {board['reports_to']!r} in boards"
+            )
+        for j, target in enumerate(board.get("monitors", [])):
+            if target != "plan" and target not in nodes:
+                result.problem(
+                    ("boards", index, "monitors", j),
+                    f"{target!r} is neither 'plan' nor a node id of this plan",
+                )
+    for index, strategy in enumerate(data.get("strategies", [])):
+        if "owner" in strategy and strategy["owner"] not in orgs:
+            result.problem(
+                ("strategies", index, "owner"), f"no organisation with id {strategy['owner']!r} in organisations"
+            )
+        for j, target in enumerate(strategy.get("aligned_to", [])):
+            if target not in nodes:
+                result.problem(("strategies", index, "aligned_to", j), f"no node with id {target!r}")
+    for index, figure in enumerate(data.get("key_figures", [])):
+        section = figure.get("section")
+        known = {s["id"] for s in plan.get("sections", [])} | set(nodes)
+        if section and section not in known:
+            result.problem(
+                ("key_figures", index, "section"), f"{section!r} is neither a section id nor a node id"
+            )
+    for index, link in enumerate(data.get("links", [])):
+        if link["from"] != "plan" and link["from"] not in nodes:
+            result.problem(("links", index, "from"), f"{link['from']!r} is neither 'plan' nor a node id")
+        if link["to"].split("#")[0] == plan["slug"]:
+            result.problem(("links", index, "to"), "a link must point to another plan")
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _check_target_date(result: PlanFile, node: dict, here: tuple) -> None:
+    text = node.get("target_date_text")
+    if "target_date" in node:
+        return  # given explicitly (ISO date or null); the schema checked its form
+    if text:
+        try:
+            parse_target_date(text)
+        except TargetDateError as error:
+            result.problem((*here, "target_date_text"), str(error))
+
+
+def resolved_target_date(node: dict) -> date | None:
+    """The target date of a checked node: explicit if given, else read from its wording."""
+    if "target_date" in node:
+        value = node["target_date"]
+        return date.fromisoformat(value) if value else None
+    text = node.get("target_date_text")
+    return parse_target_date(text) if text else None
