@@ -9,6 +9,7 @@ link that the file no longer mentions is removed from the plan.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class ImportResult:
         verb = "Imported" if self.created else "Updated"
         return (
             f"{verb} {self.plan.slug}: {self.counts.get('nodes', 0)} nodes "
-            f"({self.nodes_created} new, {self.nodes_updated} changed or kept, "
+            f"({self.nodes_created} new, {self.nodes_updated} changed, "
             f"{self.nodes_removed} removed), {self.counts.get('strategies', 0)} strategies, "
             f"{self.counts.get('organisations', 0)} organisations, {self.counts.get('boards', 0)} boards."
         )
@@ -56,20 +57,22 @@ def import_plan_file(plan_file: PlanFile) -> ImportResult:
 def import_plan_data(data: dict) -> ImportResult:
     """Write checked plan data. Call only with data that ``check_plan_data`` accepted."""
     spec = data["plan"]
-    area, _ = m.Area.objects.update_or_create(
-        code=spec["area"]["code"],
-        defaults={"name": spec["area"]["name"], "old_code": spec["area"].get("old_code", "")},
+    area, _ = _upsert(
+        m.Area,
+        {"code": spec["area"]["code"]},
+        {"name": spec["area"]["name"], "old_code": spec["area"].get("old_code", "")},
     )
     organisations = _import_organisations(area, data.get("organisations", []))
     boards = _import_boards(area, data.get("boards", []), organisations)
 
-    plan, created = m.Plan.objects.update_or_create(
-        slug=spec["slug"],
-        defaults={
+    plan, created = _upsert(
+        m.Plan,
+        {"slug": spec["slug"]},
+        {
             "title": spec["title"],
             "area": area,
-            "period_start": spec["period"]["start"],
-            "period_end": spec["period"]["end"],
+            "period_start": date.fromisoformat(spec["period"]["start"]),
+            "period_end": date.fromisoformat(spec["period"]["end"]),
             "status": spec.get("status", m.Plan.Status.DRAFT),
             "owner_board": boards.get(spec.get("owner_board")),
             "owner": spec.get("owner", ""),
@@ -81,20 +84,29 @@ def import_plan_data(data: dict) -> ImportResult:
     )
     result = ImportResult(plan=plan, created=created)
 
-    m.PlanOrganisation.objects.filter(plan=plan).delete()
-    m.PlanOrganisation.objects.bulk_create(
-        m.PlanOrganisation(plan=plan, organisation=organisations[item["id"]], position=i)
-        for i, item in enumerate(data.get("organisations", []))
+    _replace_rows(
+        m.PlanOrganisation.objects.filter(plan=plan).order_by("position"),
+        m.PlanOrganisation,
+        [
+            {"plan": plan, "organisation": organisations[item["id"]], "position": i}
+            for i, item in enumerate(data.get("organisations", []))
+        ],
+        ["organisation", "position"],
     )
-    m.PlanBoard.objects.filter(plan=plan).delete()
-    m.PlanBoard.objects.bulk_create(
-        m.PlanBoard(plan=plan, board=boards[item["id"]], position=i)
-        for i, item in enumerate(data.get("boards", []))
+    _replace_rows(
+        m.PlanBoard.objects.filter(plan=plan).order_by("position"),
+        m.PlanBoard,
+        [{"plan": plan, "board": boards[item["id"]], "position": i} for i, item in enumerate(data.get("boards", []))],
+        ["board", "position"],
     )
-    plan.sections.all().delete()
-    m.PlanSection.objects.bulk_create(
-        m.PlanSection(plan=plan, key=s["id"], title=s["title"], text=s.get("text", ""), position=i)
-        for i, s in enumerate(spec.get("sections", []))
+    _replace_rows(
+        plan.sections.order_by("position"),
+        m.PlanSection,
+        [
+            {"plan": plan, "key": s["id"], "title": s["title"], "text": s.get("text", ""), "position": i}
+            for i, s in enumerate(spec.get("sections", []))
+        ],
+        ["key", "title", "text", "position"],
     )
     promises = _sync_keyed(
         m.Promise,
@@ -117,41 +129,53 @@ def import_plan_data(data: dict) -> ImportResult:
     for item in data.get("strategies", []):
         strategies[item["id"]].aligned_to.set([nodes[key] for key in item.get("aligned_to", [])])
 
-    plan.key_figures.all().delete()
-    m.KeyFigure.objects.bulk_create(
-        m.KeyFigure(
-            plan=plan,
-            key=f["id"],
-            label=f["label"],
-            value=None if f.get("value") is None else Decimal(str(f["value"])),
-            value_text=f.get("value_text", ""),
-            unit=f.get("unit", ""),
-            date_text=f.get("date", ""),
-            benchmarks=f.get("benchmarks", []),
-            section=f.get("section", ""),
-            source=f.get("source", ""),
-            indicator_code=f.get("indicator", ""),
-            position=i,
-        )
-        for i, f in enumerate(data.get("key_figures", []))
+    figure_fields = [
+        "key", "label", "value", "value_text", "unit", "date_text", "benchmarks", "section",
+        "source", "indicator_code", "position",
+    ]
+    _replace_rows(
+        plan.key_figures.order_by("position"),
+        m.KeyFigure,
+        [
+            {
+                "plan": plan,
+                "key": f["id"],
+                "label": f["label"],
+                "value": None if f.get("value") is None else Decimal(str(f["value"])),
+                "value_text": f.get("value_text", ""),
+                "unit": f.get("unit", ""),
+                "date_text": f.get("date", ""),
+                "benchmarks": f.get("benchmarks", []),
+                "section": f.get("section", ""),
+                "source": f.get("source", ""),
+                "indicator_code": f.get("indicator", ""),
+                "position": i,
+            }
+            for i, f in enumerate(data.get("key_figures", []))
+        ],
+        figure_fields,
     )
-    plan.links.all().delete()
     links = []
     for i, link in enumerate(data.get("links", [])):
         to_plan, _, to_node = link["to"].partition("#")
         links.append(
-            m.PlanLink(
-                plan=plan,
-                from_node=None if link["from"] == "plan" else nodes[link["from"]],
-                to_plan_slug=to_plan,
-                to_node_key=to_node,
-                relation=link.get("relation", "supports"),
-                basis=link.get("basis", "stated"),
-                note=link.get("note", ""),
-                position=i,
-            )
+            {
+                "plan": plan,
+                "from_node": None if link["from"] == "plan" else nodes[link["from"]],
+                "to_plan_slug": to_plan,
+                "to_node_key": to_node,
+                "relation": link.get("relation", "supports"),
+                "basis": link.get("basis", "stated"),
+                "note": link.get("note", ""),
+                "position": i,
+            }
         )
-    m.PlanLink.objects.bulk_create(links)
+    _replace_rows(
+        plan.links.order_by("position"),
+        m.PlanLink,
+        links,
+        ["from_node", "to_plan_slug", "to_node_key", "relation", "basis", "note", "position"],
+    )
 
     result.counts = {
         "nodes": len(nodes),
@@ -165,15 +189,43 @@ def import_plan_data(data: dict) -> ImportResult:
     return result
 
 
+def _upsert(model, lookup: dict, values: dict):
+    """Like update_or_create, but writes nothing when the record is already as wanted."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values), True
+    _update(obj, values)
+    return obj, False
+
+
+def _update(obj, values: dict) -> bool:
+    """Set changed fields and save only those; say whether anything changed."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        if any(f.name == "modified_on" for f in obj._meta.fields):
+            changed.append("modified_on")
+        obj.save(update_fields=changed)
+    return bool(changed)
+
+
+def _replace_rows(queryset, model, rows: list[dict], compare: list[str]) -> None:
+    """Make a parent's child rows exactly ``rows``, touching nothing when they already are."""
+    current = [{name: getattr(obj, name) for name in compare} for obj in queryset]
+    wanted = [{name: row[name] for name in compare} for row in rows]
+    if current != wanted:
+        queryset.delete()
+        model.objects.bulk_create(model(**row) for row in rows)
+
+
 def _import_organisations(area: m.Area, items: list[dict]) -> dict[str, m.Organisation]:
     found = {}
     for item in items:
         defaults = {"name": item["name"]}
         if "type" in item:
             defaults["type"] = item["type"]
-        found[item["id"]], _ = m.Organisation.objects.update_or_create(
-            area=area, key=item["id"], defaults=defaults
-        )
+        found[item["id"]], _ = _upsert(m.Organisation, {"area": area, "key": item["id"]}, defaults)
     return found
 
 
@@ -186,16 +238,13 @@ def _import_boards(
         for name in ("kind", "description"):
             if name in item:
                 defaults[name] = item[name]
-        boards[item["id"]], _ = m.Board.objects.update_or_create(
-            area=area, key=item["id"], defaults=defaults
-        )
+        boards[item["id"]], _ = _upsert(m.Board, {"area": area, "key": item["id"]}, defaults)
     for item in items:
         board = boards[item["id"]]
         if "members" in item:
             board.members.set([organisations[key] for key in item["members"]])
         if "reports_to" in item:
-            board.reports_to = boards[item["reports_to"]]
-            board.save(update_fields=["reports_to", "modified_on"])
+            _update(board, {"reports_to": boards[item["reports_to"]]})
     return boards
 
 
@@ -209,9 +258,7 @@ def _sync_keyed(model, plan: m.Plan, items: list[dict], fields) -> dict:
         if obj is None:
             obj = model.objects.create(plan=plan, key=item["id"], **values)
         else:
-            for name, value in values.items():
-                setattr(obj, name, value)
-            obj.save()
+            _update(obj, values)
         kept[item["id"]] = obj
     model.objects.filter(plan=plan).exclude(key__in=list(kept)).delete()
     return kept
@@ -237,16 +284,17 @@ def _import_nodes(plan, items, organisations, promises, result: ImportResult) ->
         if node is None:
             node = m.PlanNode.objects.create(plan=plan, key=item["id"], **values)
             result.nodes_created += 1
-        else:
-            for name, value in values.items():
-                setattr(node, name, value)
-            node.save()
+        elif _update(node, values):
             result.nodes_updated += 1
         nodes[item["id"]] = node
-        node.leads.all().delete()
-        m.Lead.objects.bulk_create(
-            m.Lead(node=node, role=lead["role"], organisation=organisations.get(lead.get("organisation")), position=i)
-            for i, lead in enumerate(item.get("leads", []))
+        _replace_rows(
+            node.leads.order_by("position"),
+            m.Lead,
+            [
+                {"node": node, "role": lead["role"], "organisation": organisations.get(lead.get("organisation")), "position": i}
+                for i, lead in enumerate(item.get("leads", []))
+            ],
+            ["role", "organisation", "position"],
         )
         node.promises.set([promises[key] for key in item.get("promises", [])])
     gone = m.PlanNode.objects.filter(plan=plan).exclude(key__in=list(nodes))
@@ -262,8 +310,12 @@ def _import_monitoring(plan, items, boards, nodes) -> None:
         if "monitors" not in item:
             continue
         board = boards[item["id"]]
-        m.BoardMonitoring.objects.filter(board=board, plan=plan).delete()
-        m.BoardMonitoring.objects.bulk_create(
-            m.BoardMonitoring(board=board, plan=plan, node=None if key == "plan" else nodes[key])
-            for key in item["monitors"]
+        _replace_rows(
+            m.BoardMonitoring.objects.filter(board=board, plan=plan).order_by("id"),
+            m.BoardMonitoring,
+            [
+                {"board": board, "plan": plan, "node": None if key == "plan" else nodes[key]}
+                for key in item["monitors"]
+            ],
+            ["node"],
         )

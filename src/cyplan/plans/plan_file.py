@@ -351,3 +351,27 @@ def resolved_target_date(node: dict) -> date | None:
         return date.fromisoformat(value) if value else None
     text = node.get("target_date_text")
     return parse_target_date(text) if text else None
+
+
+def with_defaults(data: dict) -> dict:
+    """A copy of checked plan data with every default written out, for comparing plans."""
+    import copy
+
+    data = copy.deepcopy(data)
+    plan = data["plan"]
+    plan.setdefault("status", "draft")
+    plan.setdefault("reporting_period", "quarter")
+    for board in data.get("boards", []):
+        board.setdefault("kind", "board")
+    for link in data.get("links", []):
+        link.setdefault("relation", "supports")
+        link.setdefault("basis", "stated")
+    for node in data["nodes"]:
+        node.setdefault("parent", None)
+        node["number"] = str(node.get("number", ""))
+        if "target_date" not in node:
+            node["target_date"] = str(resolved_target_date(node)) if node.get("target_date_text") else None
+    for key in ("organisations", "boards", "promises", "key_figures", "strategies", "links"):
+        if not data.get(key):
+            data.pop(key, None)
+    return data
