@@ -16,7 +16,12 @@ PORTFOLIO_SEED = SEEDS / "002_14c48f49ea96c964.txt"
 
 def normalise(text: str) -> str:
     """Fold white space and typographic quotes so texts can be compared word for word."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = (
+        text.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+    )
     return re.sub(r"\s+", " ", text).strip()
 
 

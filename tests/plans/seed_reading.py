@@ -29,7 +29,9 @@ def strategy_ticks() -> list[tuple[str, list[int]]]:
 
 def ceb_partners() -> list[str]:
     lines = cypp_lines()
-    start = next(i for i, line in enumerate(lines) if "partnership of the following organisations" in line)
+    start = next(
+        i for i, line in enumerate(lines) if "partnership of the following organisations" in line
+    )
     partners = []
     for line in lines[start + 1 :]:
         if line.startswith("- "):

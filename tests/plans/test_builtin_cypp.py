@@ -42,7 +42,9 @@ def test_every_next_step_is_a_commitment_in_order(cypp):
 
 def test_strategy_table_has_exactly_the_seed_ticks(cypp):
     """Twelve strategies, in the table's order, each aligned to exactly the ticked priorities."""
-    expected = [(title, [f"priority-{n}" for n in ticks]) for title, ticks in seed_reading.strategy_ticks()]
+    expected = [
+        (title, [f"priority-{n}" for n in ticks]) for title, ticks in seed_reading.strategy_ticks()
+    ]
     assert len(expected) == 12
     exported = [(s["title"], s["aligned_to"]) for s in cypp["strategies"]]
     assert exported == expected
@@ -51,7 +53,10 @@ def test_strategy_table_has_exactly_the_seed_ticks(cypp):
     # (Homelessness, Housing) and one leaves out priority 1 (Health and Wellbeing): 60 - 7 = 53.
     assert sum(len(a) for _, a in exported) == 53
     assert dict(exported)["Health and Wellbeing Strategy 2019 to 2023"] == [
-        "priority-2", "priority-3", "priority-4", "priority-5"
+        "priority-2",
+        "priority-3",
+        "priority-4",
+        "priority-5",
     ]
 
 
@@ -94,8 +99,18 @@ def test_about_bromley_key_figures(builtin_plans):
     figures = builtin_plans[SLUG].key_figures.filter(section="about-bromley")
     printed = {f.value_text for f in figures}
     assert {
-        "330,000+", "Largest", "4th", "78,500", "237", "29%", "328", "1,828", "246", "2,000+",
-        "2,944", "6,550",
+        "330,000+",
+        "Largest",
+        "4th",
+        "78,500",
+        "237",
+        "29%",
+        "328",
+        "1,828",
+        "246",
+        "2,000+",
+        "2,944",
+        "6,550",
     } <= printed
     cla = figures.get(value_text="328")
     assert cla.value == 328 and "care" in cla.label
@@ -110,7 +125,10 @@ def test_quoted_figures_carry_their_benchmarks(builtin_plans):
     ]
     stability = builtin_plans[SLUG].key_figures.get(indicator_code="cla-long-term-stability")
     assert stability.value == 71
-    assert sorted((b["area"], b["value"]) for b in stability.benchmarks) == [("England", 68), ("London", 64)]
+    assert sorted((b["area"], b["value"]) for b in stability.benchmarks) == [
+        ("England", 68),
+        ("London", 64),
+    ]
 
 
 def test_priority_sections_are_verbatim(builtin_plans):
@@ -118,7 +136,9 @@ def test_priority_sections_are_verbatim(builtin_plans):
     seed = normalise(CYPP_SEED.read_text(encoding="utf-8"))
     for node in builtin_plans[SLUG].nodes.filter(kind="priority"):
         titles = [s["title"] for s in node.sections]
-        assert titles[:2] == ["Why is this important?", "What does it look like in Bromley?"], node.key
+        assert titles[:2] == ["Why is this important?", "What does it look like in Bromley?"], (
+            node.key
+        )
         for section in node.sections:
             for paragraph in section["text"].split("\n\n"):
                 assert normalise(paragraph) in seed, (node.key, paragraph[:60])

@@ -24,7 +24,9 @@ def portfolio(builtin_plans):
 
 
 def seed_words() -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", normalise(PORTFOLIO_SEED.read_text(encoding="utf-8")).lower()))
+    return set(
+        re.findall(r"[a-z0-9]+", normalise(PORTFOLIO_SEED.read_text(encoding="utf-8")).lower())
+    )
 
 
 def share_in_seed(text: str, words: set[str]) -> float:
@@ -90,7 +92,9 @@ def test_hand_read_rows(portfolio):
     nodes = {n["id"]: n for n in portfolio["nodes"]}
     row = nodes["a1-c8-a"]
     assert row["text"].startswith("Implement our SEND vision and priorities.")
-    assert row["measures"] == ["Targets for completion of Education Health Care Plan's (EHCPs) within 20 weeks are met"]
+    assert row["measures"] == [
+        "Targets for completion of Education Health Care Plan's (EHCPs) within 20 weeks are met"
+    ]
     assert row["target_date_text"] == "April 2025 (AP)"
     assert row["target_date"] == "2025-04-30"
     assert row["leads"] == ["Director Education"]
@@ -103,13 +107,20 @@ def test_hand_read_rows(portfolio):
     assert nodes["a1-c4-c"]["leads"] == ["Assistant Director Specialist Services"]
     assert nodes["a1-c13-b"]["text"] == "Address disproportionality"
     assert nodes["a1-c13-b"]["measures"] == ["YOS disproportionality action plan delivered."]
-    assert nodes["a5-c3-a"]["leads"] == ["Director Children, Education and Families", "Director of HR"]
+    assert nodes["a5-c3-a"]["leads"] == [
+        "Director Children, Education and Families",
+        "Director of HR",
+    ]
     assert nodes["a5-c6-b"]["measures"] == ["Deliver annual 'you said we did' reports as evidence"]
 
 
 def test_linked_to_the_cypp(builtin_plans, portfolio):
     """Ambition 1 supports the CYPP and its five priorities, as the seed states."""
-    stated = {(l["from"], l["to_plan"], l["to_node"]) for l in portfolio["links"] if l["basis"] == "stated"}
+    stated = {
+        (link["from"], link["to_plan"], link["to_node"])
+        for link in portfolio["links"]
+        if link["basis"] == "stated"
+    }
     assert ("ambition-1", "bromley-cypp-2021-2024", None) in stated
     for number in range(1, 6):
         assert ("ambition-1", "bromley-cypp-2021-2024", f"priority-{number}") in stated

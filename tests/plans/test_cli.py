@@ -42,10 +42,15 @@ def test_help_lists_every_action_with_an_example():
 def test_validate_reports_problems_with_lines_and_fails(tmp_path):
     """A broken file: exit status 1 and each problem on its own line with line:column."""
     path = tmp_path / "plan.yaml"
-    path.write_text(GOOD.replace("parent: p1-c1\n", "parent: nowhere\n").replace("April 2026", "Ongoing"))
+    path.write_text(
+        GOOD.replace("parent: p1-c1\n", "parent: nowhere\n").replace("April 2026", "Ongoing")
+    )
     done = cyplan("plan", "validate", str(path), env={"CYPLAN_DATA_DIR": str(tmp_path)})
     assert done.returncode == 1
-    assert f"{path}:20:13: nodes[2].parent: the parent 'nowhere' is not a node of this plan" in done.stderr
+    assert (
+        f"{path}:20:13: nodes[2].parent: the parent 'nowhere' is not a node of this plan"
+        in done.stderr
+    )
     assert f"{path}:24:23: nodes[2].target_date_text:" in done.stderr
     good = tmp_path / "good.yaml"
     good.write_text(GOOD)
@@ -134,11 +139,23 @@ def test_excel_problems_name_the_row(tmp_path):
     book.save(path)
     done = cyplan("plan", "validate", str(path), env={"CYPLAN_DATA_DIR": str(tmp_path)})
     assert done.returncode == 1
-    assert f"{path}:3:1: Actions sheet, nodes[3].target_date_text: 'when we can' is not a date" in done.stderr
+    assert (
+        f"{path}:3:1: Actions sheet, nodes[3].target_date_text: 'when we can' is not a date"
+        in done.stderr
+    )
 
     empty = openpyxl.Workbook()
     empty.active.title = "Plan"
-    empty.create_sheet("Actions").append(["Ambition or priority", "Commitment", "Detail", "Measures of success", "Target date", "Lead"])
+    empty.create_sheet("Actions").append(
+        [
+            "Ambition or priority",
+            "Commitment",
+            "Detail",
+            "Measures of success",
+            "Target date",
+            "Lead",
+        ]
+    )
     empty["Actions"].append(["", "", "a) An action with no commitment", "", "", ""])
     empty.save(path)
     done = cyplan("plan", "validate", str(path), env={"CYPLAN_DATA_DIR": str(tmp_path)})

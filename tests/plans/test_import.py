@@ -21,8 +21,18 @@ def snapshot():
     return {
         model.__name__: sorted(map(repr, model.objects.values()))
         for model in (
-            m.Area, m.Organisation, m.Board, m.Plan, m.PlanNode, m.Lead, m.Strategy,
-            m.BoardMonitoring, m.KeyFigure, m.PlanLink, m.Promise, m.PlanSection,
+            m.Area,
+            m.Organisation,
+            m.Board,
+            m.Plan,
+            m.PlanNode,
+            m.Lead,
+            m.Strategy,
+            m.BoardMonitoring,
+            m.KeyFigure,
+            m.PlanLink,
+            m.Promise,
+            m.PlanSection,
         )
     }
 
@@ -61,7 +71,9 @@ def test_updated_file_keeps_ids_and_applies_changes():
     load(GOOD)
     ids = dict(m.PlanNode.objects.values_list("key", "id"))
     extra = '  - id: p1-c1-b\n    parent: p1-c1\n    kind: action\n    title: Open a family hub\n    target_date_text: "2027"\n'
-    changed = GOOD.replace("title: Run parenting courses", "title: Run more parenting courses") + extra
+    changed = (
+        GOOD.replace("title: Run parenting courses", "title: Run more parenting courses") + extra
+    )
     result = load(changed)
     assert result.nodes_created == 1 and result.nodes_removed == 0
     assert m.PlanNode.objects.get(key="p1-c1-a").id == ids["p1-c1-a"]

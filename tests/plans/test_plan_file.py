@@ -73,7 +73,9 @@ def test_missing_plan_title_is_reported():
 def test_unknown_parent_is_reported_on_its_line():
     """A parent that is not a node of the plan is named, on the parent line."""
     text = GOOD.replace("parent: p1-c1\n", "parent: p9-c9\n")
-    assert problems(text) == [(20, "nodes[2].parent", "the parent 'p9-c9' is not a node of this plan")]
+    assert problems(text) == [
+        (20, "nodes[2].parent", "the parent 'p9-c9' is not a node of this plan")
+    ]
 
 
 def test_parent_after_child_is_reported():
@@ -82,7 +84,11 @@ def test_parent_after_child_is_reported():
         "  - id: p1\n    kind: priority\n    title: Early help\n"
     )
     found = problems(text)
-    assert (13, "nodes[0].parent", "the parent 'p1' must come before its children in the list") in found
+    assert (
+        13,
+        "nodes[0].parent",
+        "the parent 'p1' must come before its children in the list",
+    ) in found
 
 
 def test_duplicate_id_is_reported():
@@ -99,7 +105,9 @@ def test_date_that_is_not_a_date_is_reported():
     assert "'Ongoing' is not a date" in message
 
     text = GOOD.replace("start: 2025-04-01", "start: 2025-02-30")
-    assert problems(text) == [(6, "plan.period.start", "'2025-02-30' is not a date: write it as YYYY-MM-DD")]
+    assert problems(text) == [
+        (6, "plan.period.start", "'2025-02-30' is not a date: write it as YYYY-MM-DD")
+    ]
 
 
 def test_every_problem_is_reported_at_once():
@@ -116,7 +124,9 @@ def test_every_problem_is_reported_at_once():
 def test_kinds_may_not_nest_upside_down():
     """A priority cannot sit under an action."""
     text = GOOD + "  - {id: p2, parent: p1-c1-a, kind: priority, title: Wrong way round}\n"
-    assert problems(text) == [(26, "nodes[3].kind", "a priority cannot sit under an action ('p1-c1-a')")]
+    assert problems(text) == [
+        (26, "nodes[3].kind", "a priority cannot sit under an action ('p1-c1-a')")
+    ]
 
 
 def test_unknown_field_and_bad_id_are_reported():

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from cyplan.plans.builtin import builtin_plan_paths
-from cyplan.plans.importer import import_plan_file
 from cyplan.plans.exporter import dump_yaml, plan_document, plan_json
+from cyplan.plans.importer import import_plan_file
 from cyplan.plans.plan_file import check_plan_text, read_plan_file, with_defaults
 from cyplan.plans.workbook import read_workbook, write_workbook
 
@@ -35,12 +35,24 @@ def test_json_contract_shape(builtin_plans):
     seen = set()
     for node in data["nodes"]:
         assert set(node) >= {
-            "id", "parent", "kind", "title", "text", "measures", "target_date", "target_date_text", "leads"
+            "id",
+            "parent",
+            "kind",
+            "title",
+            "text",
+            "measures",
+            "target_date",
+            "target_date_text",
+            "leads",
         }
         assert node["kind"] in {"ambition", "priority", "commitment", "action"}
         assert node["parent"] is None or node["parent"] in seen  # parents come first
-        assert isinstance(node["measures"], list) and all(isinstance(m, str) for m in node["measures"])
-        assert isinstance(node["leads"], list) and all(isinstance(lead, str) for lead in node["leads"])
+        assert isinstance(node["measures"], list) and all(
+            isinstance(m, str) for m in node["measures"]
+        )
+        assert isinstance(node["leads"], list) and all(
+            isinstance(lead, str) for lead in node["leads"]
+        )
         seen.add(node["id"])
     for strategy in data["strategies"]:
         assert set(strategy) >= {"title", "period", "aligned_to"}
@@ -73,12 +85,18 @@ def test_excel_round_trip_keeps_the_action_table(builtin_plans, tmp_path):
     assert list(read_back) == list(original)
     for key, node in original.items():
         got = read_back[key]
-        assert (got["kind"], got.get("parent"), got["number"]) == (node["kind"], node.get("parent"), node["number"])
+        assert (got["kind"], got.get("parent"), got["number"]) == (
+            node["kind"],
+            node.get("parent"),
+            node["number"],
+        )
         if node["kind"] == "action":
             assert got["text"] == node["text"]
             assert got.get("measures", []) == node.get("measures", [])
             assert got.get("target_date_text") == node.get("target_date_text")
-            assert [lead["role"] for lead in got["leads"]] == [lead["role"] for lead in node["leads"]]
+            assert [lead["role"] for lead in got["leads"]] == [
+                lead["role"] for lead in node["leads"]
+            ]
 
 
 def test_excel_cells_never_run_as_formulas(db, tmp_path):

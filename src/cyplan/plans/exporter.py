@@ -73,7 +73,7 @@ def _plan_organisations_and_boards(plan: m.Plan, nodes: list[m.PlanNode]):
 def _monitors(plan: m.Plan) -> dict[int, list[str]]:
     monitors: dict[int, list[str]] = {}
     rows = m.BoardMonitoring.objects.filter(plan=plan).select_related("node")
-    for row in sorted(rows, key=lambda r: (-1 if r.node is None else r.node.position)):
+    for row in sorted(rows, key=lambda r: -1 if r.node is None else r.node.position):
         monitors.setdefault(row.board_id, []).append("plan" if row.node is None else row.node.key)
     return monitors
 
@@ -100,14 +100,17 @@ def plan_document(plan: m.Plan) -> dict:
             "source": plan.source,
             "reporting_period": plan.reporting_period,
             "sections": [
-                _compact({"id": s.key, "title": s.title, "text": s.text}) for s in plan.sections.all()
+                _compact({"id": s.key, "title": s.title, "text": s.text})
+                for s in plan.sections.all()
             ],
         }
     )
     document = {
         "format": FORMAT,
         "plan": spec,
-        "organisations": [_compact({"id": o.key, "name": o.name, "type": o.type}) for o in organisations],
+        "organisations": [
+            _compact({"id": o.key, "name": o.name, "type": o.type}) for o in organisations
+        ],
         "boards": [
             _compact(
                 {
@@ -186,7 +189,12 @@ def _node_document(node: m.PlanNode) -> dict:
         "measures": node.measures,
         "target_date_text": node.target_date_text,
         "leads": [
-            _compact({"role": lead.role, "organisation": lead.organisation.key if lead.organisation else None})
+            _compact(
+                {
+                    "role": lead.role,
+                    "organisation": lead.organisation.key if lead.organisation else None,
+                }
+            )
             for lead in node.leads.all()
         ],
         "promises": [p.key for p in node.promises.all()],
@@ -228,7 +236,11 @@ def plan_json(plan: m.Plan) -> dict:
         "plan": {
             "slug": plan.slug,
             "title": plan.title,
-            "area": {"name": plan.area.name, "code": plan.area.code, "old_code": plan.area.old_code or None},
+            "area": {
+                "name": plan.area.name,
+                "code": plan.area.code,
+                "old_code": plan.area.old_code or None,
+            },
             "period_start": plan.period_start.isoformat(),
             "period_end": plan.period_end.isoformat(),
             "status": plan.status,
@@ -274,7 +286,9 @@ def plan_json(plan: m.Plan) -> dict:
             }
             for b in boards
         ],
-        "promises": [{"id": p.key, "number": p.number, "title": p.title} for p in plan.promises.all()],
+        "promises": [
+            {"id": p.key, "number": p.number, "title": p.title} for p in plan.promises.all()
+        ],
         "links": [
             {
                 "from": link.from_node.key if link.from_node else None,

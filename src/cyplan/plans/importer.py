@@ -96,14 +96,23 @@ def import_plan_data(data: dict) -> ImportResult:
     _replace_rows(
         m.PlanBoard.objects.filter(plan=plan).order_by("position"),
         m.PlanBoard,
-        [{"plan": plan, "board": boards[item["id"]], "position": i} for i, item in enumerate(data.get("boards", []))],
+        [
+            {"plan": plan, "board": boards[item["id"]], "position": i}
+            for i, item in enumerate(data.get("boards", []))
+        ],
         ["board", "position"],
     )
     _replace_rows(
         plan.sections.order_by("position"),
         m.PlanSection,
         [
-            {"plan": plan, "key": s["id"], "title": s["title"], "text": s.get("text", ""), "position": i}
+            {
+                "plan": plan,
+                "key": s["id"],
+                "title": s["title"],
+                "text": s.get("text", ""),
+                "position": i,
+            }
             for i, s in enumerate(spec.get("sections", []))
         ],
         ["key", "title", "text", "position"],
@@ -112,7 +121,11 @@ def import_plan_data(data: dict) -> ImportResult:
         m.Promise,
         plan,
         data.get("promises", []),
-        lambda item: {"number": item.get("number"), "title": item["title"], "text": item.get("text", "")},
+        lambda item: {
+            "number": item.get("number"),
+            "title": item["title"],
+            "text": item.get("text", ""),
+        },
     )
     nodes = _import_nodes(plan, data["nodes"], organisations, promises, result)
     _import_monitoring(plan, data.get("boards", []), boards, nodes)
@@ -130,8 +143,17 @@ def import_plan_data(data: dict) -> ImportResult:
         strategies[item["id"]].aligned_to.set([nodes[key] for key in item.get("aligned_to", [])])
 
     figure_fields = [
-        "key", "label", "value", "value_text", "unit", "date_text", "benchmarks", "section",
-        "source", "indicator_code", "position",
+        "key",
+        "label",
+        "value",
+        "value_text",
+        "unit",
+        "date_text",
+        "benchmarks",
+        "section",
+        "source",
+        "indicator_code",
+        "position",
     ]
     _replace_rows(
         plan.key_figures.order_by("position"),
@@ -264,7 +286,9 @@ def _sync_keyed(model, plan: m.Plan, items: list[dict], fields) -> dict:
     return kept
 
 
-def _import_nodes(plan, items, organisations, promises, result: ImportResult) -> dict[str, m.PlanNode]:
+def _import_nodes(
+    plan, items, organisations, promises, result: ImportResult
+) -> dict[str, m.PlanNode]:
     existing = {node.key: node for node in m.PlanNode.objects.filter(plan=plan)}
     nodes: dict[str, m.PlanNode] = {}
     for position, item in enumerate(items):
@@ -291,7 +315,12 @@ def _import_nodes(plan, items, organisations, promises, result: ImportResult) ->
             node.leads.order_by("position"),
             m.Lead,
             [
-                {"node": node, "role": lead["role"], "organisation": organisations.get(lead.get("organisation")), "position": i}
+                {
+                    "node": node,
+                    "role": lead["role"],
+                    "organisation": organisations.get(lead.get("organisation")),
+                    "position": i,
+                }
                 for i, lead in enumerate(item.get("leads", []))
             ],
             ["role", "organisation", "position"],

@@ -143,9 +143,7 @@ class PlanSection(models.Model):
 
     class Meta:
         ordering = ["plan", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "key"], name="section_key_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="section_key_unique")]
 
 
 class Promise(models.Model):
@@ -160,9 +158,7 @@ class Promise(models.Model):
 
     class Meta:
         ordering = ["plan", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "key"], name="promise_key_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="promise_key_unique")]
 
     def __str__(self) -> str:
         return self.title
@@ -260,9 +256,7 @@ class Strategy(models.Model):
     class Meta:
         ordering = ["plan", "position"]
         verbose_name_plural = "strategies"
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "key"], name="strategy_key_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="strategy_key_unique")]
 
     def __str__(self) -> str:
         return self.title

@@ -114,7 +114,10 @@ def _construct(node: yaml.Node, loader: _Loader, path: tuple, positions: dict) -
                 )
             if key in result:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} appears twice in this mapping", key_node.start_mark
+                    None,
+                    None,
+                    f"the key {key!r} appears twice in this mapping",
+                    key_node.start_mark,
                 )
             result[key] = _construct(value_node, loader, (*path, key), positions)
         return result
@@ -166,14 +169,19 @@ def read_plan_file(path: str | Path, display_name: str | None = None) -> PlanFil
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return PlanFile(name, problems=[Problem(name, None, None, "", f"cannot read the file: {error.strerror}")])
+        return PlanFile(
+            name,
+            problems=[Problem(name, None, None, "", f"cannot read the file: {error.strerror}")],
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return PlanFile(
             name,
-            problems=[Problem(name, line, None, "", "the file is not UTF-8 text; save it as UTF-8")],
+            problems=[
+                Problem(name, line, None, "", "the file is not UTF-8 text; save it as UTF-8")
+            ],
         )
     return check_plan_text(text, name)
 
@@ -195,7 +203,9 @@ def check_plan_data(result: PlanFile) -> PlanFile:
     validator = jsonschema.Draft202012Validator(
         plan_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    schema_errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    schema_errors = sorted(
+        validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+    )
     for error in schema_errors:
         result.problem(error.absolute_path, _schema_message(error))
     if not schema_errors:
@@ -212,9 +222,7 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
         return f"{error.message}; see docs/plan-format.md for the fields allowed"
     if error.validator == "pattern" and where in ("id", "slug", "parent", "owner_board"):
-        return (
-            f"{error.instance!r} is not a valid id: use lower-case letters, digits and hyphens"
-        )
+        return f"{error.instance!r} is not a valid id: use lower-case letters, digits and hyphens"
     if error.validator == "format" and error.validator_value == "date":
         return f"{error.instance!r} is not a date: write it as YYYY-MM-DD"
     if error.validator == "enum":
@@ -222,8 +230,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"{error.instance!r} is not one of: {allowed}"
     if error.validator == "const":
         return f"must be {error.validator_value!r}"
-    if error.validator in ("minLength", "pattern") and error.instance in ("",) or (
-        isinstance(error.instance, str) and not error.instance.strip()
+    if (
+        error.validator in ("minLength", "pattern")
+        and error.instance in ("",)
+        or (isinstance(error.instance, str) and not error.instance.strip())
     ):
         return "must not be empty"
     if error.validator == "anyOf" and where == "target_date":
@@ -254,9 +264,13 @@ def _check_references(result: PlanFile) -> None:
 
     start, end = plan["period"]["start"], plan["period"]["end"]
     if date.fromisoformat(start) > date.fromisoformat(end):
-        result.problem(("plan", "period", "end"), f"the period ends ({end}) before it starts ({start})")
+        result.problem(
+            ("plan", "period", "end"), f"the period ends ({end}) before it starts ({start})"
+        )
     if "owner_board" in plan and plan["owner_board"] not in boards:
-        result.problem(("plan", "owner_board"), f"no board with id {plan['owner_board']!r} in boards")
+        result.problem(
+            ("plan", "owner_board"), f"no board with id {plan['owner_board']!r} in boards"
+        )
 
     nodes: dict[str, dict] = {}
     for index, node in enumerate(data["nodes"]):
@@ -272,7 +286,11 @@ def _check_references(result: PlanFile) -> None:
                 result.problem(
                     (*here, "parent"),
                     f"the parent {parent!r} "
-                    + ("must come before its children in the list" if later else "is not a node of this plan"),
+                    + (
+                        "must come before its children in the list"
+                        if later
+                        else "is not a node of this plan"
+                    ),
                 )
             elif KIND_RANK[nodes[parent]["kind"]] >= KIND_RANK[node["kind"]]:
                 result.problem(
@@ -289,17 +307,21 @@ def _check_references(result: PlanFile) -> None:
                 )
         for j, promise in enumerate(node.get("promises", [])):
             if promise not in promises:
-                result.problem((*here, "promises", j), f"no promise with id {promise!r} in promises")
+                result.problem(
+                    (*here, "promises", j), f"no promise with id {promise!r} in promises"
+                )
 
     for index, board in enumerate(data.get("boards", [])):
         for j, member in enumerate(board.get("members", [])):
             if member not in orgs:
                 result.problem(
-                    ("boards", index, "members", j), f"no organisation with id {member!r} in organisations"
+                    ("boards", index, "members", j),
+                    f"no organisation with id {member!r} in organisations",
                 )
         if "reports_to" in board and board["reports_to"] not in boards:
             result.problem(
-                ("boards", index, "reports_to"), f"no board with id {board['reports_to']!r} in boards"
+                ("boards", index, "reports_to"),
+                f"no board with id {board['reports_to']!r} in boards",
             )
         for j, target in enumerate(board.get("monitors", [])):
             if target != "plan" and target not in nodes:
@@ -310,21 +332,27 @@ def _check_references(result: PlanFile) -> None:
     for index, strategy in enumerate(data.get("strategies", [])):
         if "owner" in strategy and strategy["owner"] not in orgs:
             result.problem(
-                ("strategies", index, "owner"), f"no organisation with id {strategy['owner']!r} in organisations"
+                ("strategies", index, "owner"),
+                f"no organisation with id {strategy['owner']!r} in organisations",
             )
         for j, target in enumerate(strategy.get("aligned_to", [])):
             if target not in nodes:
-                result.problem(("strategies", index, "aligned_to", j), f"no node with id {target!r}")
+                result.problem(
+                    ("strategies", index, "aligned_to", j), f"no node with id {target!r}"
+                )
     for index, figure in enumerate(data.get("key_figures", [])):
         section = figure.get("section")
         known = {s["id"] for s in plan.get("sections", [])} | set(nodes)
         if section and section not in known:
             result.problem(
-                ("key_figures", index, "section"), f"{section!r} is neither a section id nor a node id"
+                ("key_figures", index, "section"),
+                f"{section!r} is neither a section id nor a node id",
             )
     for index, link in enumerate(data.get("links", [])):
         if link["from"] != "plan" and link["from"] not in nodes:
-            result.problem(("links", index, "from"), f"{link['from']!r} is neither 'plan' nor a node id")
+            result.problem(
+                ("links", index, "from"), f"{link['from']!r} is neither 'plan' nor a node id"
+            )
         if link["to"].split("#")[0] == plan["slug"]:
             result.problem(("links", index, "to"), "a link must point to another plan")
 
@@ -370,7 +398,9 @@ def with_defaults(data: dict) -> dict:
         node.setdefault("parent", None)
         node["number"] = str(node.get("number", ""))
         if "target_date" not in node:
-            node["target_date"] = str(resolved_target_date(node)) if node.get("target_date_text") else None
+            node["target_date"] = (
+                str(resolved_target_date(node)) if node.get("target_date_text") else None
+            )
     for key in ("organisations", "boards", "promises", "key_figures", "strategies", "links"):
         if not data.get(key):
             data.pop(key, None)

@@ -67,9 +67,7 @@ def parse_target_date(text: str) -> date:
             if month is None:
                 continue
             found.append(_month_end(int(match[2]), month))
-        wording = _MONTH_YEAR.sub(
-            lambda m: " " if m[1].lower() in MONTHS else m[0], wording
-        )
+        wording = _MONTH_YEAR.sub(lambda m: " " if m[1].lower() in MONTHS else m[0], wording)
         for match in _YEAR.finditer(wording):
             found.append(date(int(match[1]), 12, 31))
     except ValueError as error:

@@ -96,8 +96,13 @@ def read_workbook(path: str | Path, display_name: str | None = None) -> PlanFile
         for sheet in ("Plan", "Actions"):
             if sheet not in book.sheetnames:
                 result.problems.append(
-                    Problem(name, None, None, sheet,
-                            f"the workbook has no sheet named {sheet!r}; run 'cyplan plan template FILE' for an example")
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        sheet,
+                        f"the workbook has no sheet named {sheet!r}; run 'cyplan plan template FILE' for an example",
+                    )
                 )
         if result.problems:
             return result
@@ -116,13 +121,20 @@ def read_workbook(path: str | Path, display_name: str | None = None) -> PlanFile
         result.positions[("plan", *key)] = (row, 2)
     check_plan_data(result)
     result.problems = [
-        Problem(p.file, p.line, p.column, _sheet_of(p.field) + p.field, p.message) for p in result.problems
+        Problem(p.file, p.line, p.column, _sheet_of(p.field) + p.field, p.message)
+        for p in result.problems
     ]
     return result
 
 
 def _sheet_of(field: str) -> str:
-    return "Actions sheet, " if field.startswith("nodes") else "Plan sheet, " if field.startswith("plan") else ""
+    return (
+        "Actions sheet, "
+        if field.startswith("nodes")
+        else "Plan sheet, "
+        if field.startswith("plan")
+        else ""
+    )
 
 
 def _read_plan_sheet(sheet, result: PlanFile) -> dict:
@@ -172,9 +184,15 @@ def _read_actions_sheet(sheet, result: PlanFile) -> list[dict]:
     missing = [c for c in wanted[:6] if c not in header]
     if missing:
         result.problems.append(
-            Problem(result.name, 1, None, "Actions sheet",
-                    "the first row must name the columns " + ", ".join(ACTION_COLUMNS[:6])
-                    + f"; missing: {', '.join(missing)}")
+            Problem(
+                result.name,
+                1,
+                None,
+                "Actions sheet",
+                "the first row must name the columns "
+                + ", ".join(ACTION_COLUMNS[:6])
+                + f"; missing: {', '.join(missing)}",
+            )
         )
         return []
     col = {name: header.index(name) for name in wanted if name in header}
@@ -203,19 +221,33 @@ def _read_actions_sheet(sheet, result: PlanFile) -> list[dict]:
                 if match
                 else ("priority", str(tops_seen), values["ambition or priority"])
             )
-            top = {"id": given_id.get("ambition or priority") or f"{kind}-{_slug(number)}",
-                   "kind": kind, "number": number, "title": title, "_row": row_number}
+            top = {
+                "id": given_id.get("ambition or priority") or f"{kind}-{_slug(number)}",
+                "kind": kind,
+                "number": number,
+                "title": title,
+                "_row": row_number,
+            }
             nodes.append(top)
             commitment = action = None
             commitments_seen = 0
         if values["commitment"]:
             commitments_seen += 1
             match = _NUMBERED.match(values["commitment"])
-            number, text = (match[1], match[2].strip()) if match else (str(commitments_seen), values["commitment"])
+            number, text = (
+                (match[1], match[2].strip())
+                if match
+                else (str(commitments_seen), values["commitment"])
+            )
             prefix = top["id"] if top else "commitment"
-            commitment = {"id": given_id.get("commitment") or f"{prefix}-c{_slug(number)}",
-                          "kind": "commitment", "number": number, "title": first_sentence(text),
-                          "text": text, "_row": row_number}
+            commitment = {
+                "id": given_id.get("commitment") or f"{prefix}-c{_slug(number)}",
+                "kind": "commitment",
+                "number": number,
+                "title": first_sentence(text),
+                "text": text,
+                "_row": row_number,
+            }
             if top:
                 commitment["parent"] = top["id"]
             nodes.append(commitment)
@@ -224,9 +256,14 @@ def _read_actions_sheet(sheet, result: PlanFile) -> list[dict]:
         if values["detail"]:
             if commitment is None:
                 result.problems.append(
-                    Problem(result.name, row_number, col["detail"] + 1, where,
-                            "an action (Detail) must come under a commitment: fill in the "
-                            "Commitment column on this row or a row above")
+                    Problem(
+                        result.name,
+                        row_number,
+                        col["detail"] + 1,
+                        where,
+                        "an action (Detail) must come under a commitment: fill in the "
+                        "Commitment column on this row or a row above",
+                    )
                 )
                 continue
             actions_seen += 1
@@ -234,9 +271,15 @@ def _read_actions_sheet(sheet, result: PlanFile) -> list[dict]:
             letter = match[1] if match else chr(ord("a") + actions_seen - 1)
             text = match[2].strip() if match else values["detail"]
             inherited = action["leads"] if action and action.get("leads") else None
-            action = {"id": given_id.get("detail") or f"{commitment['id']}-{letter}",
-                      "parent": commitment["id"], "kind": "action", "number": letter,
-                      "title": first_sentence(text), "text": text, "_row": row_number}
+            action = {
+                "id": given_id.get("detail") or f"{commitment['id']}-{letter}",
+                "parent": commitment["id"],
+                "kind": "action",
+                "number": letter,
+                "title": first_sentence(text),
+                "text": text,
+                "_row": row_number,
+            }
             nodes.append(action)
             _apply_cells(action, values, inherited)
         elif starts:
@@ -246,8 +289,13 @@ def _read_actions_sheet(sheet, result: PlanFile) -> list[dict]:
             _apply_cells(action, values, None, continuing=True)
         else:
             result.problems.append(
-                Problem(result.name, row_number, None, where,
-                        "this row has measures, a date or a lead but no action above it to belong to")
+                Problem(
+                    result.name,
+                    row_number,
+                    None,
+                    where,
+                    "this row has measures, a date or a lead but no action above it to belong to",
+                )
             )
     return nodes
 
@@ -259,7 +307,11 @@ def _apply_cells(node: dict, values: dict, inherited, continuing: bool = False) 
         node.setdefault("measures", []).extend(measures)
     if values["target date"]:
         dates = values["target date"].replace("\n", "; ")
-        node["target_date_text"] = f"{node['target_date_text']}; {dates}" if continuing and node.get("target_date_text") else dates
+        node["target_date_text"] = (
+            f"{node['target_date_text']}; {dates}"
+            if continuing and node.get("target_date_text")
+            else dates
+        )
     leads = [{"role": role} for role in _lines(values["lead"])]
     if leads:
         node.setdefault("leads", [])
@@ -287,10 +339,16 @@ def write_workbook(plan: m.Plan, path: str | Path) -> None:
     sheet.title = "Plan"
     _write_row(sheet, ["Field", "Value"])
     flat = {
-        "slug": spec["slug"], "title": spec["title"], "area_name": spec["area"]["name"],
-        "area_code": spec["area"]["code"], "old_la_code": spec["area"].get("old_code", ""),
-        "period_start": spec["period"]["start"], "period_end": spec["period"]["end"],
-        "status": spec.get("status", "draft"), "owner": spec.get("owner", ""), "vision": spec.get("vision", ""),
+        "slug": spec["slug"],
+        "title": spec["title"],
+        "area_name": spec["area"]["name"],
+        "area_code": spec["area"]["code"],
+        "old_la_code": spec["area"].get("old_code", ""),
+        "period_start": spec["period"]["start"],
+        "period_end": spec["period"]["end"],
+        "status": spec.get("status", "draft"),
+        "owner": spec.get("owner", ""),
+        "vision": spec.get("vision", ""),
     }
     for key, label in PLAN_FIELDS:
         _write_row(sheet, [label, flat[key]])
@@ -307,14 +365,38 @@ def write_workbook(plan: m.Plan, path: str | Path) -> None:
         text = node.get("text") or node["title"]
         number = node.get("number", "")
         if kind in ("ambition", "priority"):
-            row = [f"{kind.title()} {number}: {node['title']}", "", "", measures, date_text, leads, node["id"]]
+            row = [
+                f"{kind.title()} {number}: {node['title']}",
+                "",
+                "",
+                measures,
+                date_text,
+                leads,
+                node["id"],
+            ]
         elif kind == "commitment":
-            row = ["", f"{number}. {text}" if number else text, "", measures, date_text, leads, node["id"]]
+            row = [
+                "",
+                f"{number}. {text}" if number else text,
+                "",
+                measures,
+                date_text,
+                leads,
+                node["id"],
+            ]
         else:
             parent = by_id.get(node.get("parent"), {})
             if parent.get("kind") != "commitment":
                 continue  # only actions under commitments fit the table
-            row = ["", "", f"{number}) {text}" if number else text, measures, date_text, leads, node["id"]]
+            row = [
+                "",
+                "",
+                f"{number}) {text}" if number else text,
+                measures,
+                date_text,
+                leads,
+                node["id"],
+            ]
         _write_row(actions, row)
     _style(actions, [30, 50, 50, 50, 18, 30, 18])
 
@@ -336,17 +418,34 @@ def write_template(path: str | Path) -> None:
     sheet.title = "Plan"
     _write_row(sheet, ["Field", "Value"])
     example = {
-        "slug": "my-area-cypp-2025-2028", "title": "Children and Young People's Plan 2025 to 2028",
-        "area_name": "", "area_code": "", "old_la_code": "", "period_start": "2025-04-01",
-        "period_end": "2028-03-31", "status": "draft", "owner": "", "vision": "",
+        "slug": "my-area-cypp-2025-2028",
+        "title": "Children and Young People's Plan 2025 to 2028",
+        "area_name": "",
+        "area_code": "",
+        "old_la_code": "",
+        "period_start": "2025-04-01",
+        "period_end": "2028-03-31",
+        "status": "draft",
+        "owner": "",
+        "vision": "",
     }
     for key, label in PLAN_FIELDS:
         _write_row(sheet, [label, example[key]])
     _style(sheet, [40, 60])
     actions = book.create_sheet("Actions")
     _write_row(actions, ACTION_COLUMNS)
-    _write_row(actions, ["Priority 1: Early help", "1. Help families early.", "a) Run parenting courses.",
-                         "Number of courses\nParents' feedback", "April 2026", "Head of Early Help", ""])
+    _write_row(
+        actions,
+        [
+            "Priority 1: Early help",
+            "1. Help families early.",
+            "a) Run parenting courses.",
+            "Number of courses\nParents' feedback",
+            "April 2026",
+            "Head of Early Help",
+            "",
+        ],
+    )
     _style(actions, [30, 50, 50, 50, 18, 30, 18])
     book.save(path)
 

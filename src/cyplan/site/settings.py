@@ -129,7 +129,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-_node_modules = Path(os.environ.get("CYPLAN_NODE_MODULES") or PACKAGE_DIR.parent.parent / "node_modules")
+_node_modules = Path(
+    os.environ.get("CYPLAN_NODE_MODULES") or PACKAGE_DIR.parent.parent / "node_modules"
+)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 if (_node_modules / "govuk-frontend" / "dist").is_dir():
     STATICFILES_DIRS.append(("govuk-frontend", _node_modules / "govuk-frontend" / "dist"))

@@ -5,297 +5,626 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_on', models.DateTimeField(auto_now_add=True)),
-                ('modified_on', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=9, unique=True)),
-                ('old_code', models.CharField(blank=True, help_text='DfE 3-digit LA code', max_length=3)),
-                ('name', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_on", models.DateTimeField(auto_now_add=True)),
+                ("modified_on", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=9, unique=True)),
+                (
+                    "old_code",
+                    models.CharField(blank=True, help_text="DfE 3-digit LA code", max_length=3),
+                ),
+                ("name", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_on', models.DateTimeField(auto_now_add=True)),
-                ('modified_on', models.DateTimeField(auto_now=True)),
-                ('key', models.SlugField(max_length=100)),
-                ('name', models.CharField(max_length=300)),
-                ('type', models.CharField(blank=True, max_length=100)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisations', to='plans.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_on", models.DateTimeField(auto_now_add=True)),
+                ("modified_on", models.DateTimeField(auto_now=True)),
+                ("key", models.SlugField(max_length=100)),
+                ("name", models.CharField(max_length=300)),
+                ("type", models.CharField(blank=True, max_length=100)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organisations",
+                        to="plans.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area', 'name'],
+                "ordering": ["area", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Board',
+            name="Board",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_on', models.DateTimeField(auto_now_add=True)),
-                ('modified_on', models.DateTimeField(auto_now=True)),
-                ('key', models.SlugField(max_length=100)),
-                ('name', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('board', 'board'), ('partnership', 'partnership'), ('committee', 'committee'), ('forum', 'forum'), ('panel', 'panel'), ('hub', 'hub')], default='board', max_length=20)),
-                ('description', models.TextField(blank=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='boards', to='plans.area')),
-                ('reports_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reporting_boards', to='plans.board')),
-                ('members', models.ManyToManyField(blank=True, related_name='boards', to='plans.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_on", models.DateTimeField(auto_now_add=True)),
+                ("modified_on", models.DateTimeField(auto_now=True)),
+                ("key", models.SlugField(max_length=100)),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("board", "board"),
+                            ("partnership", "partnership"),
+                            ("committee", "committee"),
+                            ("forum", "forum"),
+                            ("panel", "panel"),
+                            ("hub", "hub"),
+                        ],
+                        default="board",
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="boards",
+                        to="plans.area",
+                    ),
+                ),
+                (
+                    "reports_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reporting_boards",
+                        to="plans.board",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="boards", to="plans.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area', 'name'],
+                "ordering": ["area", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_on', models.DateTimeField(auto_now_add=True)),
-                ('modified_on', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('title', models.CharField(max_length=300)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=10)),
-                ('owner', models.CharField(blank=True, max_length=300)),
-                ('vision', models.TextField(blank=True)),
-                ('summary', models.TextField(blank=True)),
-                ('source', models.CharField(blank=True, max_length=500)),
-                ('reporting_period', models.CharField(choices=[('month', 'month'), ('quarter', 'quarter'), ('half-year', 'half-year'), ('year', 'year')], default='quarter', max_length=10)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='plans.area')),
-                ('owner_board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_plans', to='plans.board')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_on", models.DateTimeField(auto_now_add=True)),
+                ("modified_on", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("title", models.CharField(max_length=300)),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("owner", models.CharField(blank=True, max_length=300)),
+                ("vision", models.TextField(blank=True)),
+                ("summary", models.TextField(blank=True)),
+                ("source", models.CharField(blank=True, max_length=500)),
+                (
+                    "reporting_period",
+                    models.CharField(
+                        choices=[
+                            ("month", "month"),
+                            ("quarter", "quarter"),
+                            ("half-year", "half-year"),
+                            ("year", "year"),
+                        ],
+                        default="quarter",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="plans.area",
+                    ),
+                ),
+                (
+                    "owner_board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_plans",
+                        to="plans.board",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area', '-period_start', 'title'],
+                "ordering": ["area", "-period_start", "title"],
             },
         ),
         migrations.CreateModel(
-            name='KeyFigure',
+            name="KeyFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=100)),
-                ('label', models.CharField(max_length=500)),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
-                ('value_text', models.CharField(blank=True, max_length=100)),
-                ('unit', models.CharField(blank=True, max_length=50)),
-                ('date_text', models.CharField(blank=True, max_length=100)),
-                ('benchmarks', models.JSONField(blank=True, default=list)),
-                ('section', models.CharField(blank=True, max_length=100)),
-                ('source', models.CharField(blank=True, max_length=500)),
-                ('indicator_code', models.CharField(blank=True, max_length=100)),
-                ('position', models.PositiveIntegerField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_figures', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=100)),
+                ("label", models.CharField(max_length=500)),
+                (
+                    "value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True),
+                ),
+                ("value_text", models.CharField(blank=True, max_length=100)),
+                ("unit", models.CharField(blank=True, max_length=50)),
+                ("date_text", models.CharField(blank=True, max_length=100)),
+                ("benchmarks", models.JSONField(blank=True, default=list)),
+                ("section", models.CharField(blank=True, max_length=100)),
+                ("source", models.CharField(blank=True, max_length=500)),
+                ("indicator_code", models.CharField(blank=True, max_length=100)),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="key_figures",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position'],
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='PlanBoard',
+            name="PlanBoard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='plans.board')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="plans.board"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="plans.plan"),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position'],
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.AddField(
-            model_name='plan',
-            name='boards',
-            field=models.ManyToManyField(blank=True, related_name='plans', through='plans.PlanBoard', to='plans.board'),
+            model_name="plan",
+            name="boards",
+            field=models.ManyToManyField(
+                blank=True, related_name="plans", through="plans.PlanBoard", to="plans.board"
+            ),
         ),
         migrations.CreateModel(
-            name='PlanNode',
+            name="PlanNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_on', models.DateTimeField(auto_now_add=True)),
-                ('modified_on', models.DateTimeField(auto_now=True)),
-                ('key', models.SlugField(help_text='stable id from the plan file', max_length=100)),
-                ('kind', models.CharField(choices=[('ambition', 'Ambition'), ('priority', 'Priority'), ('commitment', 'Commitment'), ('action', 'Action')], max_length=12)),
-                ('number', models.CharField(blank=True, max_length=20)),
-                ('title', models.TextField()),
-                ('text', models.TextField(blank=True)),
-                ('sections', models.JSONField(blank=True, default=list)),
-                ('measures', models.JSONField(blank=True, default=list)),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('target_date_text', models.CharField(blank=True, max_length=200)),
-                ('position', models.PositiveIntegerField(help_text='document order within the plan')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='plans.plannode')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_on", models.DateTimeField(auto_now_add=True)),
+                ("modified_on", models.DateTimeField(auto_now=True)),
+                ("key", models.SlugField(help_text="stable id from the plan file", max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ambition", "Ambition"),
+                            ("priority", "Priority"),
+                            ("commitment", "Commitment"),
+                            ("action", "Action"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=20)),
+                ("title", models.TextField()),
+                ("text", models.TextField(blank=True)),
+                ("sections", models.JSONField(blank=True, default=list)),
+                ("measures", models.JSONField(blank=True, default=list)),
+                ("target_date", models.DateField(blank=True, null=True)),
+                ("target_date_text", models.CharField(blank=True, max_length=200)),
+                (
+                    "position",
+                    models.PositiveIntegerField(help_text="document order within the plan"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="plans.plannode",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position'],
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='PlanLink',
+            name="PlanLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to_plan_slug', models.SlugField(max_length=100)),
-                ('to_node_key', models.SlugField(blank=True, max_length=100)),
-                ('relation', models.CharField(default='supports', max_length=20)),
-                ('basis', models.CharField(choices=[('stated', 'Stated in the document'), ('inferred', 'Inferred from the document')], default='stated', max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='plans.plan')),
-                ('from_node', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='links_out', to='plans.plannode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("to_plan_slug", models.SlugField(max_length=100)),
+                ("to_node_key", models.SlugField(blank=True, max_length=100)),
+                ("relation", models.CharField(default="supports", max_length=20)),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("stated", "Stated in the document"),
+                            ("inferred", "Inferred from the document"),
+                        ],
+                        default="stated",
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "from_node",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_out",
+                        to="plans.plannode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position'],
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Lead',
+            name="Lead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=300)),
-                ('position', models.PositiveIntegerField()),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='plans.organisation')),
-                ('node', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leads', to='plans.plannode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(max_length=300)),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="leads",
+                        to="plans.organisation",
+                    ),
+                ),
+                (
+                    "node",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="leads",
+                        to="plans.plannode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['node', 'position'],
+                "ordering": ["node", "position"],
             },
         ),
         migrations.CreateModel(
-            name='BoardMonitoring',
+            name="BoardMonitoring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monitoring', to='plans.board')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monitoring', to='plans.plan')),
-                ('node', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='monitoring', to='plans.plannode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring",
+                        to="plans.board",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "node",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring",
+                        to="plans.plannode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanOrganisation',
+            name="PlanOrganisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='plans.organisation')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="plans.organisation"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="plans.plan"),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position'],
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.AddField(
-            model_name='plan',
-            name='organisations',
-            field=models.ManyToManyField(blank=True, related_name='plans', through='plans.PlanOrganisation', to='plans.organisation'),
+            model_name="plan",
+            name="organisations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="plans",
+                through="plans.PlanOrganisation",
+                to="plans.organisation",
+            ),
         ),
         migrations.CreateModel(
-            name='PlanSection',
+            name="PlanSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=100)),
-                ('title', models.CharField(max_length=300)),
-                ('text', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=100)),
+                ("title", models.CharField(max_length=300)),
+                ("text", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position'],
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Promise',
+            name="Promise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=100)),
-                ('number', models.PositiveIntegerField(blank=True, null=True)),
-                ('title', models.CharField(max_length=500)),
-                ('text', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='promises', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=100)),
+                ("number", models.PositiveIntegerField(blank=True, null=True)),
+                ("title", models.CharField(max_length=500)),
+                ("text", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="promises",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position'],
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.AddField(
-            model_name='plannode',
-            name='promises',
-            field=models.ManyToManyField(blank=True, related_name='nodes', to='plans.promise'),
+            model_name="plannode",
+            name="promises",
+            field=models.ManyToManyField(blank=True, related_name="nodes", to="plans.promise"),
         ),
         migrations.CreateModel(
-            name='Strategy',
+            name="Strategy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=100)),
-                ('title', models.CharField(max_length=300)),
-                ('period', models.CharField(blank=True, max_length=100)),
-                ('position', models.PositiveIntegerField()),
-                ('aligned_to', models.ManyToManyField(blank=True, related_name='strategies', to='plans.plannode')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='strategies', to='plans.organisation')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='strategies', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=100)),
+                ("title", models.CharField(max_length=300)),
+                ("period", models.CharField(blank=True, max_length=100)),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "aligned_to",
+                    models.ManyToManyField(
+                        blank=True, related_name="strategies", to="plans.plannode"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="strategies",
+                        to="plans.organisation",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="strategies",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'strategies',
-                'ordering': ['plan', 'position'],
+                "verbose_name_plural": "strategies",
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('area', 'key'), name='organisation_key_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("area", "key"), name="organisation_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='board',
-            constraint=models.UniqueConstraint(fields=('area', 'key'), name='board_key_unique'),
+            model_name="board",
+            constraint=models.UniqueConstraint(fields=("area", "key"), name="board_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='keyfigure',
-            constraint=models.UniqueConstraint(fields=('plan', 'key'), name='key_figure_key_unique'),
+            model_name="keyfigure",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "key"), name="key_figure_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planboard',
-            constraint=models.UniqueConstraint(fields=('plan', 'board'), name='plan_board_unique'),
+            model_name="planboard",
+            constraint=models.UniqueConstraint(fields=("plan", "board"), name="plan_board_unique"),
         ),
         migrations.AddConstraint(
-            model_name='boardmonitoring',
-            constraint=models.UniqueConstraint(condition=models.Q(('node__isnull', True)), fields=('board', 'plan'), name='monitoring_plan_unique'),
+            model_name="boardmonitoring",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("node__isnull", True)),
+                fields=("board", "plan"),
+                name="monitoring_plan_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='boardmonitoring',
-            constraint=models.UniqueConstraint(condition=models.Q(('node__isnull', False)), fields=('board', 'plan', 'node'), name='monitoring_node_unique'),
+            model_name="boardmonitoring",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("node__isnull", False)),
+                fields=("board", "plan", "node"),
+                name="monitoring_node_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planorganisation',
-            constraint=models.UniqueConstraint(fields=('plan', 'organisation'), name='plan_org_unique'),
+            model_name="planorganisation",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "organisation"), name="plan_org_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plansection',
-            constraint=models.UniqueConstraint(fields=('plan', 'key'), name='section_key_unique'),
+            model_name="plansection",
+            constraint=models.UniqueConstraint(fields=("plan", "key"), name="section_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.UniqueConstraint(fields=('plan', 'key'), name='promise_key_unique'),
+            model_name="promise",
+            constraint=models.UniqueConstraint(fields=("plan", "key"), name="promise_key_unique"),
         ),
         migrations.AddIndex(
-            model_name='plannode',
-            index=models.Index(fields=['plan', 'kind'], name='plans_plann_plan_id_097a99_idx'),
+            model_name="plannode",
+            index=models.Index(fields=["plan", "kind"], name="plans_plann_plan_id_097a99_idx"),
         ),
         migrations.AddConstraint(
-            model_name='plannode',
-            constraint=models.UniqueConstraint(fields=('plan', 'key'), name='node_key_unique'),
+            model_name="plannode",
+            constraint=models.UniqueConstraint(fields=("plan", "key"), name="node_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='strategy',
-            constraint=models.UniqueConstraint(fields=('plan', 'key'), name='strategy_key_unique'),
+            model_name="strategy",
+            constraint=models.UniqueConstraint(fields=("plan", "key"), name="strategy_key_unique"),
         ),
     ]

@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("demo accounts are for development only; they are never made in production")
+            raise CommandError(
+                "demo accounts are for development only; they are never made in production"
+            )
         User = get_user_model()
         for username, password, superuser, _ in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(username=username)
@@ -34,5 +36,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (development only):")
         for username, password, _, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username} / {password}  ({role})")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/admin/ . Press Ctrl+C to stop the server.")
+        self.stdout.write(
+            "Sign in at http://127.0.0.1:8000/admin/ . Press Ctrl+C to stop the server."
+        )
         self.stdout.write("")

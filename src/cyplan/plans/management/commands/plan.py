@@ -58,7 +58,9 @@ class Command(BaseCommand):
             epilog="example:\n  cyplan plan validate my-plan.yaml plan.xlsx",
             **sub,
         )
-        validate.add_argument("files", nargs="+", metavar="FILE", help="a plan YAML file or .xlsx workbook")
+        validate.add_argument(
+            "files", nargs="+", metavar="FILE", help="a plan YAML file or .xlsx workbook"
+        )
 
         load = actions.add_parser(
             "import",
@@ -66,8 +68,12 @@ class Command(BaseCommand):
             epilog="examples:\n  cyplan plan import my-plan.yaml\n  cyplan plan import --builtin",
             **sub,
         )
-        load.add_argument("files", nargs="*", metavar="FILE", help="a plan YAML file or .xlsx workbook")
-        load.add_argument("--builtin", action="store_true", help="import the built-in example plans")
+        load.add_argument(
+            "files", nargs="*", metavar="FILE", help="a plan YAML file or .xlsx workbook"
+        )
+        load.add_argument(
+            "--builtin", action="store_true", help="import the built-in example plans"
+        )
 
         listing = actions.add_parser(
             "list", help="list the plans", epilog="example:\n  cyplan plan list --json", **sub
@@ -83,7 +89,9 @@ class Command(BaseCommand):
         )
         export.add_argument("slug", help="the plan's slug (see 'cyplan plan list')")
         export.add_argument("--format", choices=["yaml", "json", "xlsx"], default="yaml")
-        export.add_argument("--output", "-o", metavar="FILE", help="write to FILE (needed for xlsx)")
+        export.add_argument(
+            "--output", "-o", metavar="FILE", help="write to FILE (needed for xlsx)"
+        )
 
         template = actions.add_parser(
             "template",
@@ -107,7 +115,9 @@ class Command(BaseCommand):
                 failed += 1
                 self._report(result)
         if failed:
-            raise CommandError(f"{failed} of {len(files)} file(s) have problems; fix them and validate again")
+            raise CommandError(
+                f"{failed} of {len(files)} file(s) have problems; fix them and validate again"
+            )
 
     def do_import(self, files, builtin, **options):
         paths = [str(p) for p in builtin_plan_paths()] if builtin else []
@@ -148,7 +158,9 @@ class Command(BaseCommand):
             self.stdout.write(json_module.dumps(rows, indent=2))
             return
         if not rows:
-            self.stdout.write("No plans yet. Import one with: cyplan plan import FILE (or --builtin)")
+            self.stdout.write(
+                "No plans yet. Import one with: cyplan plan import FILE (or --builtin)"
+            )
             return
         width = max(len(r["slug"]) for r in rows)
         for r in rows:
@@ -182,7 +194,9 @@ class Command(BaseCommand):
 
     def do_template(self, file, **options):
         write_template(file)
-        self.stdout.write(f"Wrote {file}: fill in the Plan and Actions sheets, then 'cyplan plan validate {file}'")
+        self.stdout.write(
+            f"Wrote {file}: fill in the Plan and Actions sheets, then 'cyplan plan validate {file}'"
+        )
 
     def _report(self, result: PlanFile) -> None:
         count = len(result.problems)
