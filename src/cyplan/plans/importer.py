@@ -14,9 +14,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
+from cyplan.core.audit import record
 from cyplan.plans import models as m
-from cyplan.plans.plan_file import PlanFile, PlanFileError, read_plan_file, resolved_target_date
+from cyplan.plans.plan_file import (
+    PlanFile,
+    PlanFileError,
+    Problem,
+    read_plan_file,
+    resolved_target_date,
+)
 
 
 @dataclass
@@ -29,6 +37,7 @@ class ImportResult:
     nodes_updated: int = 0
     nodes_removed: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    node_changes: list = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "Imported" if self.created else "Updated"
@@ -40,22 +49,26 @@ class ImportResult:
         )
 
 
-def import_plan_path(path: str | Path) -> ImportResult:
+def import_plan_path(path: str | Path, actor=None) -> ImportResult:
     """Check a plan file and, if it has no problems, import it; else raise PlanFileError."""
-    return import_plan_file(read_plan_file(path))
+    return import_plan_file(read_plan_file(path), actor=actor)
 
 
-def import_plan_file(plan_file: PlanFile) -> ImportResult:
+def import_plan_file(plan_file: PlanFile, actor=None) -> ImportResult:
     """Import a checked plan file, or raise PlanFileError listing every problem."""
     if not plan_file.ok:
         raise PlanFileError(plan_file.problems)
     assert plan_file.data is not None
-    return import_plan_data(plan_file.data)
+    return import_plan_data(plan_file.data, actor=actor, source=plan_file.name)
 
 
 @transaction.atomic
-def import_plan_data(data: dict) -> ImportResult:
-    """Write checked plan data. Call only with data that ``check_plan_data`` accepted."""
+def import_plan_data(data: dict, actor=None, source: str = "") -> ImportResult:
+    """Write checked plan data. Call only with data that ``check_plan_data`` accepted.
+
+    Every node created, changed or removed is recorded in the audit log with its values
+    before and after; a node that has progress updates cannot be removed.
+    """
     spec = data["plan"]
     area, _ = _upsert(
         m.Area,
@@ -199,6 +212,21 @@ def import_plan_data(data: dict) -> ImportResult:
         ["from_node", "to_plan_slug", "to_node_key", "relation", "basis", "note", "position"],
     )
 
+    if result.created or result.nodes_created or result.nodes_updated or result.nodes_removed:
+        record(
+            actor,
+            "import plan" if result.created else "re-import plan",
+            plan,
+            plan=plan,
+            after={
+                "source": source,
+                "nodes_created": result.nodes_created,
+                "nodes_updated": result.nodes_updated,
+                "nodes_removed": result.nodes_removed,
+            },
+        )
+    for action, node, before, after in result.node_changes:
+        record(actor, action, node, plan=plan, before=before, after=after)
     result.counts = {
         "nodes": len(nodes),
         "organisations": len(organisations),
@@ -308,8 +336,12 @@ def _import_nodes(
         if node is None:
             node = m.PlanNode.objects.create(plan=plan, key=item["id"], **values)
             result.nodes_created += 1
-        elif _update(node, values):
-            result.nodes_updated += 1
+            result.node_changes.append(("create node", node, None, _node_state(node)))
+        else:
+            before = _node_state(node)
+            if _update(node, values):
+                result.nodes_updated += 1
+                result.node_changes.append(("change node", node, before, _node_state(node)))
         nodes[item["id"]] = node
         _replace_rows(
             node.leads.order_by("position"),
@@ -326,12 +358,45 @@ def _import_nodes(
             ["role", "organisation", "position"],
         )
         node.promises.set([promises[key] for key in item.get("promises", [])])
-    gone = m.PlanNode.objects.filter(plan=plan).exclude(key__in=list(nodes))
-    result.nodes_removed = gone.count()
+    gone = list(m.PlanNode.objects.filter(plan=plan).exclude(key__in=list(nodes)))
+    result.nodes_removed = len(gone)
+    blocked = [node for node in gone if hasattr(node, "updates") and node.updates.exists()]
+    if blocked:
+        raise PlanFileError(
+            [
+                Problem(
+                    "",
+                    None,
+                    None,
+                    f"nodes: {node.key}",
+                    f"'{node.key}' has progress updates, so it cannot be removed from the plan: "
+                    "keep it in the file (mark its last update 'dropped' if it will not be done)",
+                )
+                for node in blocked
+            ]
+        )
     # Children first, so that a removed parent does not cascade into a kept child.
     for node in sorted(gone, key=lambda n: -n.position):
-        node.delete()
+        result.node_changes.append(("remove node", node, _node_state(node), None))
+        try:
+            node.delete()
+        except ProtectedError as error:  # pragma: no cover - checked above
+            raise PlanFileError([Problem("", None, None, node.key, str(error))]) from error
     return nodes
+
+
+def _node_state(node: m.PlanNode) -> dict:
+    return {
+        "key": node.key,
+        "kind": node.kind,
+        "number": node.number,
+        "title": node.title,
+        "text": node.text,
+        "measures": node.measures,
+        "target_date": node.target_date.isoformat() if node.target_date else None,
+        "target_date_text": node.target_date_text,
+        "parent": node.parent.key if node.parent_id else None,
+    }
 
 
 def _import_monitoring(plan, items, boards, nodes) -> None:

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
+from cyplan.accounts import permissions
 from cyplan.plans import models as m
 
 
-def visible_plans():
-    """Plans the public may read (published), with their area and node counts by kind."""
-    return (
-        m.Plan.objects.filter(status=m.Plan.Status.PUBLISHED)
-        .select_related("area", "owner_board")
-        .annotate(
-            priorities=Count("nodes", filter=Q(nodes__parent__isnull=True)),
-            actions=Count("nodes", filter=Q(nodes__kind="action")),
-            commitments=Count("nodes", filter=Q(nodes__kind="commitment")),
-        )
-        .order_by("area__name", "-period_start", "title")
+def visible_plans(user):
+    """Plans a user may read: published ones, and drafts they may see."""
+    plans = m.Plan.objects.select_related("area", "owner_board").order_by(
+        "area__name", "-period_start", "title"
+    )
+    if permissions.is_manager(user):
+        return plans
+    return plans.filter(
+        Q(status=m.Plan.Status.PUBLISHED) | Q(id__in=permissions.monitored_plan_ids(user))
     )
 
 
-def plan_tree(plan: m.Plan) -> list[dict]:
-    """The plan's nodes as a nested list of ``{"node": PlanNode, "children": [...]}``."""
-    nodes = list(plan.nodes.prefetch_related("leads").order_by("position"))
+def plan_tree(nodes: list[m.PlanNode]) -> list[dict]:
+    """Nodes as a nested list of ``{"node": PlanNode, "children": [...]}``."""
     items = {node.id: {"node": node, "children": []} for node in nodes}
     roots = []
     for node in nodes:
@@ -33,3 +31,36 @@ def plan_tree(plan: m.Plan) -> list[dict]:
         else:
             roots.append(item)
     return roots
+
+
+def ancestors(node: m.PlanNode) -> list[m.PlanNode]:
+    chain = []
+    current = node.parent
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+def links_to(plan: m.Plan, node: m.PlanNode | None = None):
+    """Links from other plans to this plan (or to one of its nodes)."""
+    links = m.PlanLink.objects.filter(to_plan_slug=plan.slug).select_related("plan", "from_node")
+    if node is not None:
+        links = links.filter(to_node_key=node.key)
+    return links
+
+
+def search(user, text: str, limit: int = 100) -> list[m.PlanNode]:
+    """Nodes of visible plans whose title, text or measures mention every word searched for."""
+    words = [w for w in text.split() if w][:8]
+    if not words:
+        return []
+    nodes = m.PlanNode.objects.filter(plan__in=visible_plans(user)).select_related("plan", "parent")
+    for word in words:
+        nodes = nodes.filter(
+            Q(title__icontains=word)
+            | Q(text__icontains=word)
+            | Q(measures__icontains=word)
+            | Q(sections__icontains=word)
+        )
+    return list(nodes.order_by("plan__title", "position")[:limit])

@@ -3,5 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("cyplan.accounts.urls")),
+    path("api/plans/", include("cyplan.api.urls")),
+    path("", include("cyplan.delivery.urls")),
     path("", include("cyplan.plans.urls")),
 ]

@@ -1,21 +1,16 @@
-"""``cyplan demo``: create the demo accounts (development only) and say how to sign in."""
+"""``cyplan demo``: create the demo accounts and example updates, and say how to sign in."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from cyplan.core.demo import create_demo_accounts, create_example_updates
 from cyplan.plans.models import Plan
-
-DEMO_ACCOUNTS = [
-    # (username, password, is_superuser, what they can do)
-    ("admin", "demo-admin-password", True, "administrator: everything, including /admin/"),
-]
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts (development settings only) and print how to sign in. "
-        "Example: cyplan demo"
+        "Create the demo accounts (one per role) and a few clearly labelled example progress "
+        "updates, then print how to sign in. Development settings only. Example: cyplan demo"
     )
 
     def handle(self, *args, **options):
@@ -23,20 +18,21 @@ class Command(BaseCommand):
             raise CommandError(
                 "demo accounts are for development only; they are never made in production"
             )
-        User = get_user_model()
-        for username, password, superuser, _ in DEMO_ACCOUNTS:
-            user, _ = User.objects.get_or_create(username=username)
-            user.is_staff = user.is_superuser = superuser
-            user.set_password(password)
-            user.save()
+        accounts = create_demo_accounts()
+        made = create_example_updates()
         plans = Plan.objects.count()
-        self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"cyplan is ready with {plans} plan(s)."))
-        self.stdout.write("Open http://127.0.0.1:8000/ to read the plans (no sign-in needed).")
-        self.stdout.write("Demo accounts (development only):")
-        for username, password, _, role in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username} / {password}  ({role})")
-        self.stdout.write(
-            "Sign in at http://127.0.0.1:8000/admin/ . Press Ctrl+C to stop the server."
-        )
-        self.stdout.write("")
+        out = self.stdout
+        out.write("")
+        out.write(self.style.SUCCESS(f"cyplan is ready with {plans} plan(s)."))
+        if made:
+            out.write(
+                f"Made {made} example progress updates (labelled 'Example' wherever they appear)."
+            )
+        out.write("Open http://127.0.0.1:8000/ to read the plans; no sign-in is needed for that.")
+        out.write("Sign in at http://127.0.0.1:8000/accounts/sign-in/ as (development only):")
+        for account in accounts:
+            out.write(
+                f"  {account.username:<8} password {account.password:<18} {account.description}"
+            )
+        out.write("Press Ctrl+C to stop the server.")
+        out.write("")

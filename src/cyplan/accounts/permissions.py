@@ -1,0 +1,88 @@
+"""Who may see and do what. Every view asks these functions; tests check them as a matrix.
+
+Roles:
+- the public (not signed in) reads published plans and approved updates only;
+- a board member reads everything, drafts and unapproved updates included, of the plans
+  their boards monitor (and every published plan, like the public);
+- an action lead records updates for the nodes they lead and reads their own updates;
+- a plan manager edits plans, approves or returns updates, updates on behalf of a lead,
+  and reads everything, the audit log included;
+- an administrator can do everything a plan manager can, and use the Django admin.
+"""
+
+from __future__ import annotations
+
+from cyplan.accounts.models import Profile, Role, normalise_role
+from cyplan.plans.models import BoardMonitoring, Plan, PlanNode
+
+
+def role_of(user) -> str | None:
+    """The user's role, or None for the public."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    profile = getattr(user, "profile", None)
+    try:
+        return profile.role if profile else None
+    except Profile.DoesNotExist:  # pragma: no cover - reverse one-to-one without a row
+        return None
+
+
+def is_manager(user) -> bool:
+    return role_of(user) in (Role.ADMINISTRATOR, Role.PLAN_MANAGER)
+
+
+def monitored_plan_ids(user) -> set[int]:
+    """Plans that a board member's boards monitor (wholly or in part)."""
+    if role_of(user) != Role.BOARD_MEMBER:
+        return set()
+    boards = user.profile.boards.all()
+    return set(BoardMonitoring.objects.filter(board__in=boards).values_list("plan_id", flat=True))
+
+
+def can_see_unpublished(user, plan: Plan) -> bool:
+    """Drafts, and updates not yet approved, of this plan."""
+    if is_manager(user):
+        return True
+    return plan.id in monitored_plan_ids(user)
+
+
+def can_view_plan(user, plan: Plan) -> bool:
+    return plan.status == Plan.Status.PUBLISHED or can_see_unpublished(user, plan)
+
+
+def leads_node(user, node: PlanNode) -> bool:
+    """True when the user is an action lead whose lead roles (and organisation) match the node's."""
+    if role_of(user) != Role.ACTION_LEAD:
+        return False
+    profile = user.profile
+    mine = profile.normalised_lead_roles
+    for lead in node.leads.all():
+        if normalise_role(lead.role) in mine and (
+            lead.organisation_id is None
+            or profile.organisation_id is None
+            or lead.organisation_id == profile.organisation_id
+        ):
+            return True
+    return False
+
+
+def can_record_update(user, node: PlanNode) -> bool:
+    """Record (or edit a not-yet-approved) progress update for a node."""
+    if node.plan.status == Plan.Status.ARCHIVED:
+        return False
+    return is_manager(user) or leads_node(user, node)
+
+
+def can_review_updates(user, plan: Plan) -> bool:
+    """Approve or return updates."""
+    return is_manager(user)
+
+
+def can_view_audit(user) -> bool:
+    return is_manager(user)
+
+
+def can_edit_plan(user, plan: Plan) -> bool:
+    return is_manager(user)

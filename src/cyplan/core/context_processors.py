@@ -1,0 +1,12 @@
+"""Values every page needs: the signed-in person's role and what they may do."""
+
+from cyplan.accounts import permissions
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    role = permissions.role_of(user) if user is not None else None
+    return {
+        "cyplan_role": role,
+        "cyplan_is_manager": permissions.is_manager(user) if user is not None else False,
+    }

@@ -1,0 +1,90 @@
+"""A signed-in person's work: what they lead, what is due and overdue, what awaits review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from cyplan.accounts import permissions
+from cyplan.delivery.models import ProgressUpdate
+from cyplan.delivery.periods import Period, current_period
+from cyplan.delivery.rollup import FINISHED, NO_UPDATE, STATUS_LABELS, latest_updates, leaf_ids
+from cyplan.plans.models import Plan, PlanNode
+
+
+@dataclass
+class WorkItem:
+    node: PlanNode
+    status: str
+    update: ProgressUpdate | None
+    due_period: Period
+    due: bool
+    overdue: bool
+    returned: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class MyWork:
+    items: list[WorkItem] = field(default_factory=list)
+    to_review: list[ProgressUpdate] = field(default_factory=list)
+
+    @property
+    def due(self):
+        return [i for i in self.items if i.due]
+
+    @property
+    def overdue(self):
+        return [i for i in self.items if i.overdue]
+
+    @property
+    def returned(self):
+        return [i for i in self.items if i.returned]
+
+
+def my_work(user, today: date | None = None) -> MyWork:
+    today = today or timezone.localdate()
+    work = MyWork()
+    manager = permissions.is_manager(user)
+    plans = Plan.objects.exclude(status=Plan.Status.ARCHIVED)
+    for plan in plans:
+        nodes = list(
+            plan.nodes.prefetch_related("leads__organisation")
+            .select_related("plan")
+            .order_by("position")
+        )
+        leaves = leaf_ids(nodes)
+        mine = [n for n in nodes if n.id in leaves and permissions.leads_node(user, n)]
+        if not mine:
+            continue
+        period = current_period(plan.period_start, plan.period_end, plan.reporting_period, today)
+        latest = latest_updates([n.id for n in mine], public=False)
+        this_period = {
+            u.node_id: u for u in ProgressUpdate.objects.filter(node__in=mine, period=period.key)
+        }
+        for node in mine:
+            update = latest.get(node.id)
+            status = update.status if update else NO_UPDATE
+            current = this_period.get(node.id)
+            finished = status in FINISHED
+            due = not finished and (
+                current is None
+                or current.state in (ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED)
+            )
+            overdue = node.target_date is not None and node.target_date < today and not finished
+            returned = current is not None and current.state == ProgressUpdate.State.RETURNED
+            work.items.append(
+                WorkItem(node, status, current or update, period, due, overdue, returned)
+            )
+    if manager:
+        work.to_review = list(
+            ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED)
+            .select_related("node__plan", "author")
+            .order_by("submitted_at")
+        )
+    return work

@@ -1,0 +1,137 @@
+"""Rolling statuses up the plan's tree, and finding what is overdue or due.
+
+The rule (also in docs/delivery.md):
+
+- A *leaf* is a commitment or action with no children: that is what people report on.
+- A leaf's status is the status of its latest update (latest period); for the public only
+  approved updates count. A leaf with no update is "no update".
+- A leaf is **overdue** when its target date has passed and its status is not complete or
+  dropped. It is **due** when it has no submitted or approved update for the current period
+  and is not complete or dropped.
+- A parent's roll-up counts its leaves' statuses. Its overall status is the worst that
+  applies: off track if any leaf is off track; else at risk if any is at risk; else complete
+  if every leaf is complete or dropped (and at least one is complete); else on track if any
+  is on track or complete; else not started (or no update, when none has one).
+- Progress is the share of leaves (not dropped) that are complete.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from cyplan.delivery.models import ProgressUpdate, Status
+
+NO_UPDATE = "no_update"
+STATUS_LABELS = dict(Status.choices) | {NO_UPDATE: "No update yet"}
+#: Worst first: the order a board wants to read them in.
+STATUS_ORDER = [
+    Status.OFF_TRACK,
+    Status.AT_RISK,
+    NO_UPDATE,
+    Status.NOT_STARTED,
+    Status.ON_TRACK,
+    Status.COMPLETE,
+    Status.DROPPED,
+]
+FINISHED = {Status.COMPLETE, Status.DROPPED}
+
+
+@dataclass
+class Rollup:
+    counts: Counter = field(default_factory=Counter)
+    overdue: int = 0
+    leaves: int = 0
+
+    @property
+    def status(self) -> str:
+        c = self.counts
+        if not self.leaves:
+            return NO_UPDATE
+        if c[Status.OFF_TRACK]:
+            return Status.OFF_TRACK
+        if c[Status.AT_RISK]:
+            return Status.AT_RISK
+        if c[Status.COMPLETE] and c[Status.COMPLETE] + c[Status.DROPPED] == self.leaves:
+            return Status.COMPLETE
+        if c[Status.ON_TRACK] or c[Status.COMPLETE]:
+            return Status.ON_TRACK
+        if c[Status.NOT_STARTED]:
+            return Status.NOT_STARTED
+        return NO_UPDATE
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def percent_complete(self) -> int:
+        live = self.leaves - self.counts[Status.DROPPED]
+        return round(100 * self.counts[Status.COMPLETE] / live) if live else 0
+
+    def ordered_counts(self) -> list[tuple[str, str, int]]:
+        return [(s, STATUS_LABELS[s], self.counts[s]) for s in STATUS_ORDER if self.counts[s]]
+
+    def add(self, other: Rollup) -> None:
+        self.counts.update(other.counts)
+        self.overdue += other.overdue
+        self.leaves += other.leaves
+
+
+def is_overdue(target: date | None, status: str, today: date) -> bool:
+    return target is not None and target < today and status not in FINISHED
+
+
+def leaf_ids(nodes) -> set[int]:
+    parents = {n.parent_id for n in nodes if n.parent_id}
+    return {n.id for n in nodes if n.id not in parents and n.kind in ("commitment", "action")}
+
+
+def latest_updates(node_ids, *, public: bool) -> dict[int, ProgressUpdate]:
+    """The latest update of each node (latest period), approved ones only when public."""
+    updates = ProgressUpdate.objects.filter(node_id__in=list(node_ids))
+    if public:
+        updates = updates.filter(state=ProgressUpdate.State.APPROVED)
+    latest: dict[int, ProgressUpdate] = {}
+    for update in updates.order_by("node_id", "period").only(
+        "id",
+        "node_id",
+        "period",
+        "status",
+        "rag",
+        "state",
+        "narrative",
+        "is_example",
+        "modified_on",
+    ):
+        latest[update.node_id] = update  # ordered by period, so the last one wins
+    return latest
+
+
+def plan_rollup(nodes, latest: dict[int, ProgressUpdate], today: date) -> dict[int, Rollup]:
+    """A Rollup for every node id (leaves included), from the given latest updates."""
+    leaves = leaf_ids(nodes)
+    by_id = {n.id: n for n in nodes}
+    rollups = {n.id: Rollup() for n in nodes}
+    for node in nodes:
+        if node.id not in leaves:
+            continue
+        update = latest.get(node.id)
+        status = update.status if update else NO_UPDATE
+        own = Rollup(counts=Counter({status: 1}), leaves=1)
+        own.overdue = int(is_overdue(node.target_date, status, today))
+        current = node
+        while current is not None:
+            rollups[current.id].add(own)
+            current = by_id.get(current.parent_id)
+    return rollups
+
+
+def total(rollups: dict[int, Rollup], nodes) -> Rollup:
+    """The whole plan: the sum over top-level nodes."""
+    result = Rollup()
+    for node in nodes:
+        if node.parent_id is None:
+            result.add(rollups[node.id])
+    return result

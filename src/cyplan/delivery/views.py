@@ -1,0 +1,244 @@
+"""Delivery pages: record an update, review it, my actions, the audit log, evidence files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cyplan.accounts import permissions
+from cyplan.core.models import AuditEntry
+from cyplan.core.tables import Table, query_without_format, wants_csv
+from cyplan.delivery import services
+from cyplan.delivery.forms import ReturnForm, UpdateForm
+from cyplan.delivery.mine import my_work
+from cyplan.delivery.models import EvidenceFile, ProgressUpdate
+from cyplan.plans.models import Plan, PlanNode
+
+
+def _errors(form, extra=None):
+    errors = [
+        (f"id_{name}" if name != "__all__" else "main-content", error)
+        for name, field_errors in form.errors.items()
+        for error in field_errors
+    ]
+    return errors + list(extra or [])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update(request, slug: str, key: str):
+    node = get_object_or_404(
+        PlanNode.objects.select_related("plan").prefetch_related("leads"), plan__slug=slug, key=key
+    )
+    if not permissions.can_record_update(request.user, node):
+        raise PermissionDenied("You do not lead this action")
+    periods = services.node_periods(node)
+    due = services.due_period(node)
+    chosen = request.POST.get("period") or request.GET.get("period") or due.key
+    existing = ProgressUpdate.objects.filter(node=node, period=chosen).first()
+    extra_errors = []
+    if request.method == "POST":
+        form = UpdateForm(request.POST, request.FILES, periods=periods)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.save_update(
+                    request.user,
+                    node,
+                    services.UpdateInput(
+                        period=data["period"],
+                        status=data["status"],
+                        narrative=data["narrative"],
+                        rag=data["rag"],
+                        evidence_links=form.evidence_links(),
+                        on_behalf_of=data.get("on_behalf_of", ""),
+                    ),
+                    submit="submit" in request.POST,
+                    expected_version=data.get("version") or 0,
+                )
+                if data.get("evidence_file"):
+                    services.attach_evidence(request.user, saved, data["evidence_file"])
+            except services.ConcurrentEditError as error:
+                extra_errors.append(("id_narrative", str(error)))
+            except ValidationError as error:
+                for field, field_errors in error.message_dict.items():
+                    target = (
+                        "id_evidence_file" if field == "__all__" else f"id_{field.split('.')[0]}"
+                    )
+                    extra_errors += [(target, message) for message in field_errors]
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, f"Update for {saved.period_label} submitted for approval.")
+                else:
+                    messages.success(
+                        request, f"Draft update for {saved.period_label} saved. It is not submitted yet."
+                    )
+                return redirect("plans:node", slug=node.plan.slug, key=node.key)
+    else:
+        initial = {"period": chosen, "version": existing.version if existing else 0}
+        if existing:
+            initial.update(
+                status=existing.status,
+                rag=existing.rag,
+                narrative=existing.narrative,
+                on_behalf_of=existing.on_behalf_of,
+            )
+            for index, link in enumerate(existing.evidence_links[:2], start=1):
+                initial[f"link_url_{index}"] = link.get("url", "")
+                initial[f"link_title_{index}"] = link.get("title", "")
+        form = UpdateForm(initial=initial, periods=periods)
+    return render(
+        request,
+        "delivery/update.html",
+        {
+            "node": node,
+            "plan": node.plan,
+            "form": form,
+            "existing": existing,
+            "due": due,
+            "errors": _errors(form, extra_errors) if request.method == "POST" else [],
+            "is_manager": permissions.is_manager(request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk: int):
+    update = get_object_or_404(ProgressUpdate.objects.select_related("node__plan", "author"), pk=pk)
+    if not permissions.can_review_updates(request.user, update.node.plan):
+        raise PermissionDenied("Only a plan manager can approve or return updates")
+    form = ReturnForm()
+    errors = []
+    if request.method == "POST":
+        version = request.POST.get("version")
+        expected = int(version) if version and version.isdigit() else None
+        try:
+            if "approve" in request.POST:
+                services.approve(request.user, update, expected_version=expected)
+                messages.success(request, f"Update for {update.period_label} approved: it is now public.")
+                return redirect("delivery:my-actions")
+            form = ReturnForm(request.POST)
+            if form.is_valid():
+                services.return_update(
+                    request.user, update, form.cleaned_data["comment"], expected_version=expected
+                )
+                messages.success(
+                    request, f"Update for {update.period_label} returned to the lead with your comment."
+                )
+                return redirect("delivery:my-actions")
+            errors = _errors(form)
+        except services.ConcurrentEditError as error:
+            errors = [("main-content", str(error))]
+        except ValidationError as error:
+            errors = [("main-content", m) for ms in error.message_dict.values() for m in ms]
+    return render(
+        request,
+        "delivery/review.html",
+        {
+            "update": update,
+            "node": update.node,
+            "plan": update.node.plan,
+            "form": form,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def my_actions(request):
+    work = my_work(request.user)
+    if wants_csv(request):
+        table = Table(
+            caption="My actions",
+            headers=["Plan", "Id", "Title", "Target date", "Status", "Due for period", "Overdue"],
+            filename="my-actions.csv",
+            rows=[
+                [
+                    i.node.plan.title,
+                    i.node.key,
+                    i.node.title,
+                    i.node.target_date_text,
+                    i.status_label,
+                    i.due_period.label if i.due else "",
+                    "Yes" if i.overdue else "No",
+                ]
+                for i in work.items
+            ],
+        )
+        return table.csv_response()
+    return render(
+        request, "delivery/my_actions.html", {"work": work, "query": query_without_format(request)}
+    )
+
+
+@login_required
+def audit(request):
+    if not permissions.can_view_audit(request.user):
+        raise PermissionDenied("Only plan managers can read the audit log")
+    entries = AuditEntry.objects.select_related("plan").order_by("-at", "-id")
+    plan_slug = request.GET.get("plan")
+    if plan_slug:
+        entries = entries.filter(plan__slug=plan_slug)
+    entries = list(entries[:500])
+    table = Table(
+        caption="Audit log (latest 500 changes)",
+        headers=["When", "Who", "What", "Object", "Plan", "Before", "After"],
+        filename="audit-log.csv",
+        rows=[
+            [
+                e.at.isoformat(),
+                e.actor_name,
+                e.action,
+                e.object_repr,
+                e.plan.slug if e.plan else "",
+                e.before,
+                e.after,
+            ]
+            for e in entries
+        ],
+    )
+    if wants_csv(request):
+        return table.csv_response()
+    return render(
+        request,
+        "delivery/audit.html",
+        {
+            "entries": entries,
+            "plans": Plan.objects.order_by("title"),
+            "chosen": plan_slug or "",
+            "query": query_without_format(request),
+        },
+    )
+
+
+@login_required
+def evidence(request, pk: int):
+    item = get_object_or_404(EvidenceFile.objects.select_related("update__node__plan"), pk=pk)
+    update = item.update
+    allowed = (
+        update.is_public
+        or permissions.can_see_unpublished(request.user, update.node.plan)
+        or permissions.leads_node(request.user, update.node)
+    )
+    if not allowed:
+        raise PermissionDenied
+    response = FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        as_attachment=True,
+        filename=item.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def node_url(node: PlanNode) -> str:
+    return reverse("plans:node", args=[node.plan.slug, node.key])
