@@ -9,7 +9,7 @@ JS_STAMP := node_modules/.cyplan-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench deps clean-db help
+.PHONY: run test lint format bench deps browser clean-db help
 
 help:
 	@echo "make run    set up .venv, node_modules and the SQLite database, load the built-in plans, serve on http://$(HOST):$(PORT)"
@@ -29,7 +29,20 @@ $(JS_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-deps: $(PY_STAMP) $(JS_STAMP)
+CSS := build/static/cyplan/cyplan.css
+
+$(CSS): $(JS_STAMP) src/cyplan/assets/cyplan.scss
+	npm run -s build:css
+
+CHROMIUM ?= /usr/bin/chromium
+
+# The browser tests use Debian's chromium (never a downloaded browser).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+deps: $(PY_STAMP) $(JS_STAMP) $(CSS)
 
 run: deps
 	$(BIN)/cyplan migrate --noinput
@@ -37,7 +50,7 @@ run: deps
 	$(BIN)/cyplan demo
 	$(BIN)/cyplan runserver $(HOST):$(PORT)
 
-test: deps
+test: deps browser
 	$(BIN)/pytest
 
 lint: deps

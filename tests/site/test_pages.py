@@ -26,7 +26,9 @@ def test_plan_page_lists_priorities_and_actions(client, builtin_plans):
     """A plan page shows its priorities, commitments, and actions with lead and date."""
     html = client.get("/plans/bromley-cypp-2021-2024/").content.decode()
     assert headings(html, 1) == ["Children and Young People's Plan 2021 to 2024"]
-    priority_links = re.findall(r'href="/plans/bromley-cypp-2021-2024/(priority-\d)/">([^<]+)</a>', html)
+    priority_links = re.findall(
+        r'href="/plans/bromley-cypp-2021-2024/(priority-\d)/">([^<]+)</a>', html
+    )
     assert [text for _, text in priority_links][3] == "Priority 4: Challenging disproportionality"
     assert len(priority_links) == 5
 
@@ -46,8 +48,11 @@ def test_draft_plans_are_not_public(client, builtin_plans):
 
 
 def test_pages_use_the_govuk_frontend_assets(client, builtin_plans):
-    """The stylesheet from the npm package is served."""
+    """The stylesheet compiled from the npm package is served, without the GOV.UK-only font."""
     html = client.get("/").content.decode()
-    href = re.search(r'href="(/static/govuk-frontend/[^"]+\.css)"', html)[1]
-    response = client.get(href)
-    assert response.status_code == 200
+    href = re.search(r'href="(/static/cyplan/cyplan[^"]*\.css)"', html)[1]
+    css = b"".join(client.get(href).streaming_content).decode()
+    assert ".govuk-table" in css and ".govuk-error-summary" in css
+    assert "GDS Transport" not in css
+    script = re.search(r'src="(/static/cyplan/init[^"]*\.mjs)"', html)[1]
+    assert client.get(script).status_code == 200

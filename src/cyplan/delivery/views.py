@@ -73,10 +73,13 @@ def update(request, slug: str, key: str):
                     extra_errors += [(target, message) for message in field_errors]
             else:
                 if "submit" in request.POST:
-                    messages.success(request, f"Update for {saved.period_label} submitted for approval.")
+                    messages.success(
+                        request, f"Update for {saved.period_label} submitted for approval."
+                    )
                 else:
                     messages.success(
-                        request, f"Draft update for {saved.period_label} saved. It is not submitted yet."
+                        request,
+                        f"Draft update for {saved.period_label} saved. It is not submitted yet.",
                     )
                 return redirect("plans:node", slug=node.plan.slug, key=node.key)
     else:
@@ -122,7 +125,9 @@ def review(request, pk: int):
         try:
             if "approve" in request.POST:
                 services.approve(request.user, update, expected_version=expected)
-                messages.success(request, f"Update for {update.period_label} approved: it is now public.")
+                messages.success(
+                    request, f"Update for {update.period_label} approved: it is now public."
+                )
                 return redirect("delivery:my-actions")
             form = ReturnForm(request.POST)
             if form.is_valid():
@@ -130,7 +135,8 @@ def review(request, pk: int):
                     request.user, update, form.cleaned_data["comment"], expected_version=expected
                 )
                 messages.success(
-                    request, f"Update for {update.period_label} returned to the lead with your comment."
+                    request,
+                    f"Update for {update.period_label} returned to the lead with your comment.",
                 )
                 return redirect("delivery:my-actions")
             errors = _errors(form)

@@ -191,7 +191,11 @@ STATIC_ROOT = DATA_DIR / "static"
 _node_modules = Path(
     os.environ.get("CYPLAN_NODE_MODULES") or PACKAGE_DIR.parent.parent / "node_modules"
 )
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+_built = Path(
+    os.environ.get("CYPLAN_BUILT_STATIC") or PACKAGE_DIR.parent.parent / "build" / "static"
+)
+# Our compiled stylesheet (npm run build:css) comes first, then our own files.
+STATICFILES_DIRS = [_built, PACKAGE_DIR / "static"] if _built.is_dir() else [PACKAGE_DIR / "static"]
 if (_node_modules / "govuk-frontend" / "dist").is_dir():
     STATICFILES_DIRS.append(("govuk-frontend", _node_modules / "govuk-frontend" / "dist"))
 WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,141 @@
+"""End-to-end journeys in a real browser, with zero axe-core violations on every page."""
+
+import pytest
+
+from cyplan.core.demo import DEMO_ACCOUNTS
+
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.e2e
+PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
+PORTFOLIO = "/plans/bromley-cef-portfolio-2024-2025"
+CYPP = "/plans/bromley-cypp-2021-2024"
+
+PUBLIC_PAGES = [
+    "/",
+    PORTFOLIO + "/",
+    PORTFOLIO + "/ambition-1/",
+    PORTFOLIO + "/a1-c8/",
+    PORTFOLIO + "/a1-c8-a/",
+    CYPP + "/",
+    CYPP + "/priority-4/",
+    CYPP + "/priority-4-c2/",
+    CYPP + "/strategies/",
+    CYPP + "/governance/",
+    PORTFOLIO + "/governance/",
+    PORTFOLIO + "/?status=off_track",
+    "/search/?q=mental+health",
+    "/accounts/sign-in/",
+]
+
+
+def sign_in(page, base, username):
+    page.goto(base + "/accounts/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORDS[username])
+    page.click("button:has-text('Sign in')")
+    page.wait_for_load_state()
+
+
+def test_every_public_page_type_is_accessible(demo_site, page):
+    """A member of the public visits every page type: each renders and has zero violations."""
+    for path in PUBLIC_PAGES:
+        response = page.goto(demo_site + path)
+        assert response.status == 200, path
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+    assert page.js_errors == []
+
+
+def test_first_look_journey(demo_site, page):
+    """Journey 1: open a plan, then a priority, and read what was promised, who leads it, and how it is going."""
+    page.goto(demo_site + "/")
+    page.click("text=Children, Education and Families Portfolio Plan 2024 to 2025")
+    page.click("text=Ambition 1: For children and young people")
+    page.click(
+        "text=Build on the progress we have made in improving services for children who have Special"
+    )
+    page.click("text=Implement our SEND vision and priorities.")
+    body = page.inner_text("main")
+    assert "Director Education" in body and "April 2025 (AP)" in body
+    assert "Example data" in body  # the made-up updates are labelled
+    assert "At risk" in body
+
+
+def test_lead_records_an_update_with_the_keyboard_and_manager_approves(demo_site, page, browser):
+    """Journey 3: a lead submits using only the keyboard; the manager returns, then approves; it goes public."""
+    sign_in(page, demo_site, "lead")
+    assert "My actions" in page.inner_text("h1")
+    assert_accessible(page)
+
+    page.goto(demo_site + PORTFOLIO + "/a1-c9-a/update/")
+    assert_accessible(page)
+    # Keyboard only from here: focus the period select, then Tab through the form.
+    page.focus("#id_period")
+    page.keyboard.press("Tab")  # first status radio
+    page.keyboard.press("ArrowDown")  # on track
+    page.keyboard.press("ArrowDown")  # at risk
+    assert page.is_checked("#id_status-3")
+    page.keyboard.press("Tab")  # narrative
+    page.keyboard.type("More children attend mainstream settings; two schools need extra support.")
+    page.keyboard.press("Tab")  # RAG radios
+    page.keyboard.press("Tab")  # details summary ("Add evidence")
+    page.keyboard.press("Enter")  # open it
+    page.keyboard.press("Tab")  # link url
+    page.keyboard.type("https://example.org/inclusion-report")
+    page.focus("button[name=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "submitted for approval" in page.inner_text(".govuk-notification-banner")
+    assert_accessible(page)
+
+    manager = browser.new_context(bypass_csp=True).new_page()
+    sign_in(manager, demo_site, "manager")
+    manager.click("text=Mainstream schools and settings are able")  # in "Updates to review"
+    assert_accessible(manager)
+    manager.fill("#id_comment", "Which two schools?")
+    manager.click("button:has-text('Return with comment')")
+    assert "returned to the lead" in manager.inner_text(".govuk-notification-banner")
+
+    page.goto(demo_site + "/my-actions/")
+    assert "Returned" in page.inner_text("main")
+    page.goto(demo_site + PORTFOLIO + "/a1-c9-a/update/")
+    assert "Which two schools?" in page.inner_text("main")
+    page.fill(
+        "#id_narrative",
+        "More children attend mainstream settings; Hawes Down and Oak Lodge need extra support.",
+    )
+    page.click("button[name=submit]")
+
+    manager.goto(demo_site + "/my-actions/")
+    manager.click("text=Mainstream schools and settings are able")
+    manager.click("button:has-text('Approve and publish')")
+    assert "approved" in manager.inner_text(".govuk-notification-banner")
+    manager.goto(demo_site + "/audit/")
+    assert_accessible(manager)
+    assert "approve update" in manager.inner_text("main")
+
+    public = browser.new_context(bypass_csp=True).new_page()
+    public.goto(demo_site + PORTFOLIO + "/a1-c9-a/")
+    assert "Hawes Down and Oak Lodge" in public.inner_text("main")
+
+
+def test_errors_are_summarised_and_accessible(demo_site, page):
+    """Submitting an empty update shows a GOV.UK error summary linked to the fields."""
+    sign_in(page, demo_site, "lead")
+    page.goto(demo_site + PORTFOLIO + "/a1-c9-a/update/")
+    page.click("button[name=submit]")
+    summary = page.inner_text(".govuk-error-summary")
+    assert "Choose a status" in summary and "Enter a short narrative" in summary
+    assert_accessible(page)
+    page.click(".govuk-error-summary a:has-text('Choose a status')")
+
+
+def test_board_member_sees_unapproved_updates(demo_site, page):
+    """A board member reads the submitted (unapproved) update that the public cannot see."""
+    page.goto(demo_site + PORTFOLIO + "/a1-c2-c/")
+    assert "SEN Free School building is complete" not in page.inner_text("main")
+    sign_in(page, demo_site, "board")
+    page.goto(demo_site + PORTFOLIO + "/a1-c2-c/")
+    assert "SEN Free School building is complete" in page.inner_text("main")
+    assert_accessible(page)

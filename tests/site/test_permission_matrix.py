@@ -1,0 +1,188 @@
+"""Who can see and do what: every page for every role, and a rule for every view.
+
+The matrix lists, for each URL name, the status code each role gets. A new view without a
+row here makes ``test_every_view_has_a_rule`` fail.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver
+
+from cyplan.accounts.models import Role
+from cyplan.delivery import services
+from cyplan.delivery.services import UpdateInput
+from cyplan.plans.models import Board, Organisation, PlanNode
+from tests.factories import make_plan, make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["public", "lead", "other_lead", "board", "manager", "admin"]
+OK, REDIRECT_TO_LOGIN, FORBIDDEN, MISSING = 200, 302, 403, 404
+
+
+def row(public, lead, other_lead, board, manager, admin):
+    return dict(zip(ROLES, [public, lead, other_lead, board, manager, admin], strict=True))
+
+
+ALL_OK = row(OK, OK, OK, OK, OK, OK)
+SIGNED_IN = row(REDIRECT_TO_LOGIN, OK, OK, OK, OK, OK)
+MANAGERS = row(REDIRECT_TO_LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
+
+# URL name -> (URL built from the fixture, expected status per role) for GET.
+MATRIX = {
+    "plans:home": ("/", ALL_OK),
+    "plans:search": ("/search/?q=courses", ALL_OK),
+    "plans:plan": ("/plans/test-plan/", ALL_OK),
+    "plans:strategies": ("/plans/test-plan/strategies/", ALL_OK),
+    "plans:governance": ("/plans/test-plan/governance/", ALL_OK),
+    "plans:node": ("/plans/test-plan/p1-c1-a/", ALL_OK),
+    "delivery:update": (
+        "/plans/test-plan/p1-c1-a/update/",
+        row(REDIRECT_TO_LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, OK),
+    ),
+    "delivery:review": ("/updates/{update}/review/", MANAGERS),
+    "delivery:my-actions": ("/my-actions/", SIGNED_IN),
+    "delivery:audit": ("/audit/", MANAGERS),
+    "delivery:evidence": (
+        "/evidence/{evidence}/",
+        row(REDIRECT_TO_LOGIN, OK, FORBIDDEN, OK, OK, OK),
+    ),
+    "accounts:login": ("/accounts/sign-in/", ALL_OK),
+    "accounts:logout": ("/accounts/sign-out/", row(405, 405, 405, 405, 405, 405)),  # POST only
+    "api:plans": ("/api/plans/", ALL_OK),
+    "api:openapi": ("/api/plans/openapi.json", ALL_OK),
+    "api:plan": ("/api/plans/test-plan/", ALL_OK),
+    "api:nodes": ("/api/plans/test-plan/nodes/", ALL_OK),
+    "api:updates": ("/api/plans/test-plan/updates/", ALL_OK),
+}
+# The draft plan: only those who may see unpublished work.
+DRAFT_MATRIX = {
+    "/plans/draft-plan/": row(MISSING, MISSING, MISSING, OK, OK, OK),
+    "/plans/draft-plan/p1-c1-a/": row(MISSING, MISSING, MISSING, OK, OK, OK),
+    "/api/plans/draft-plan/": row(MISSING, MISSING, MISSING, OK, OK, OK),
+}
+
+
+def our_url_names():
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                ns = pattern.namespace or ""
+                if ns == "admin":
+                    continue
+                walk(pattern.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+            elif pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_view_has_a_rule():
+    """Each of our URL names appears in the matrix (the admin is Django's own, tested below)."""
+    missing = our_url_names() - set(MATRIX)
+    assert not missing, f"add these views to the permission matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    make_plan()
+    draft_text = __import__("tests.factories", fromlist=["PLAN"]).PLAN.replace(
+        "slug: test-plan", "slug: draft-plan"
+    )
+    make_plan(draft_text, status="draft")
+    council = Organisation.objects.get(key="council")
+    users = {
+        "lead": make_user(
+            "lead", Role.ACTION_LEAD, lead_roles=["Head of Early Help"], organisation=council
+        ),
+        "other_lead": make_user("other_lead", Role.ACTION_LEAD, lead_roles=["Head of SEND"]),
+        "board": make_user("board", Role.BOARD_MEMBER, boards=[Board.objects.get(key="ceb")]),
+        "manager": make_user("manager", Role.PLAN_MANAGER),
+        "admin": make_user("admin", Role.ADMINISTRATOR),
+    }
+    node = PlanNode.objects.get(plan__slug="test-plan", key="p1-c1-a")
+    update = services.save_update(
+        users["lead"], node, UpdateInput("2024-25-Q2", "on_track", "Going well."), submit=True
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    evidence = services.attach_evidence(
+        users["lead"], update, SimpleUploadedFile("notes.txt", b"Course list\n")
+    )
+    return {"users": users, "ids": {"update": update.pk, "evidence": evidence.pk}}
+
+
+def client_for(world, role):
+    client = Client()
+    if role != "public":
+        client.force_login(world["users"][role])
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(world, role):
+    """Every page gives each role the status the matrix says."""
+    client = client_for(world, role)
+    for name, (url, expected) in MATRIX.items():
+        response = client.get(url.format(**world["ids"]))
+        assert response.status_code == expected[role], (name, role, response.status_code)
+        if expected[role] == REDIRECT_TO_LOGIN:
+            assert "/accounts/sign-in/" in response["Location"]
+    for url, expected in DRAFT_MATRIX.items():
+        assert client.get(url).status_code == expected[role], (url, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_administrators(world, role):
+    """The Django admin is open to administrators only."""
+    response = client_for(world, role).get("/admin/")
+    assert response.status_code == (200 if role == "admin" else 302)
+
+
+def test_public_never_sees_unapproved_updates(world, client):
+    """The submitted update shows for staff but not on the public page or API."""
+    assert "Going well." not in client.get("/plans/test-plan/p1-c1-a/").content.decode()
+    assert client.get("/api/plans/test-plan/updates/").json()["updates"] == []
+    manager = client_for(world, "manager")
+    assert "Going well." in manager.get("/plans/test-plan/p1-c1-a/").content.decode()
+    assert len(manager.get("/api/plans/test-plan/updates/").json()["updates"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        (
+            "/plans/test-plan/p1-c1-a/update/",
+            {"period": "2024-25-Q2", "status": "on_track", "narrative": "x", "submit": "1"},
+        ),
+        ("/updates/{update}/review/", {"approve": "1"}),
+        ("/accounts/sign-out/", {}),
+    ],
+)
+def test_state_changing_requests_need_csrf(world, url, data):
+    """Without the CSRF token, a signed-in manager's POST is refused."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["users"]["manager"])
+    response = client.post(url.format(**world["ids"]), data)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("public", 302), ("lead", 403), ("other_lead", 403), ("board", 403), ("manager", 302)],
+)
+def test_only_managers_can_approve_by_post(world, role, expected):
+    """POSTing an approval works for a manager only (302 back to their list)."""
+    client = client_for(world, role)
+    response = client.post(f"/updates/{world['ids']['update']}/review/", {"approve": "1"})
+    assert response.status_code == expected
+    from cyplan.delivery.models import ProgressUpdate
+
+    state = ProgressUpdate.objects.get(pk=world["ids"]["update"]).state
+    assert state == ("approved" if role == "manager" else "submitted")
+    if role == "public":
+        assert "/accounts/sign-in/" in response["Location"]
