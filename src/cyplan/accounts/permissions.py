@@ -54,18 +54,27 @@ def can_view_plan(user, plan: Plan) -> bool:
 
 def leads_node(user, node: PlanNode) -> bool:
     """True when the user is an action lead whose lead roles (and organisation) match the node's."""
+    return lead_matcher(user)(node.leads.all())
+
+
+def lead_matcher(user):
+    """A function telling whether a node's leads (objects with ``role`` and
+    ``organisation_id``) include this user: their lead role, and their organisation when
+    both the lead and the user name one."""
     if role_of(user) != Role.ACTION_LEAD:
-        return False
+        return lambda leads: False
     profile = user.profile
     mine = profile.normalised_lead_roles
-    for lead in node.leads.all():
-        if normalise_role(lead.role) in mine and (
-            lead.organisation_id is None
-            or profile.organisation_id is None
-            or lead.organisation_id == profile.organisation_id
-        ):
-            return True
-    return False
+    own = profile.organisation_id
+
+    def matches(leads) -> bool:
+        return any(
+            normalise_role(lead.role) in mine
+            and (lead.organisation_id is None or own is None or lead.organisation_id == own)
+            for lead in leads
+        )
+
+    return matches
 
 
 def can_record_update(user, node: PlanNode) -> bool:

@@ -48,6 +48,12 @@ def wants_csv(request) -> bool:
 
 
 def query_without_format(request) -> str:
+    return query_without(request, "format")
+
+
+def query_without(request, *names: str) -> str:
+    """The request's query string without the named parameters."""
     params = request.GET.copy()
-    params.pop("format", None)
+    for name in names:
+        params.pop(name, None)
     return params.urlencode()

@@ -18,6 +18,7 @@ from cyplan.delivery.rollup import (
     FINISHED,
     NO_UPDATE,
     STATUS_LABELS,
+    LatestUpdate,
     Rollup,
     is_overdue,
     latest_updates,
@@ -26,12 +27,13 @@ from cyplan.delivery.rollup import (
     total,
 )
 from cyplan.plans.models import Board, BoardMonitoring, Plan, PlanNode
+from cyplan.plans.nodes import NodeInfo, plan_nodes
 
 
-@dataclass
+@dataclass(slots=True)
 class LeafRow:
-    node: PlanNode
-    update: ProgressUpdate | None
+    node: NodeInfo
+    update: LatestUpdate | None
     status: str
     overdue: bool
 
@@ -41,37 +43,29 @@ class LeafRow:
 
     @property
     def leads(self) -> str:
-        return "; ".join(lead.role for lead in self.node.leads.all())
+        return "; ".join(lead.role for lead in self.node.leads)
 
 
 @dataclass
 class PlanOverview:
     plan: Plan
-    nodes: list[PlanNode]
+    nodes: list[NodeInfo]
     rollups: dict[int, Rollup]
     total: Rollup
     rows: list[LeafRow]
     has_examples: bool
     public: bool
 
-    def rollup(self, node: PlanNode) -> Rollup:
+    def rollup(self, node) -> Rollup:
         return self.rollups[node.id]
 
     @property
-    def top_level(self) -> list[tuple[PlanNode, Rollup]]:
+    def top_level(self) -> list[tuple[NodeInfo, Rollup]]:
         return [(n, self.rollups[n.id]) for n in self.nodes if n.parent_id is None]
 
     @property
     def overdue_rows(self) -> list[LeafRow]:
         return [row for row in self.rows if row.overdue]
-
-
-def plan_nodes(plan: Plan) -> list[PlanNode]:
-    return list(
-        plan.nodes.select_related("parent")
-        .prefetch_related("leads__organisation")
-        .order_by("position")
-    )
 
 
 def plan_overview(plan: Plan, user, today: date | None = None) -> PlanOverview:
@@ -108,16 +102,10 @@ def filter_rows(overview: PlanOverview, params) -> list[LeafRow]:
         rows = [r for r in rows if r.status == status]
     lead = (params.get("lead") or "").strip().casefold()
     if lead:
-        rows = [r for r in rows if any(lead in x.role.casefold() for x in r.node.leads.all())]
+        rows = [r for r in rows if any(lead in x.role.casefold() for x in r.node.leads)]
     organisation = params.get("organisation")
     if organisation:
-        rows = [
-            r
-            for r in rows
-            if any(
-                x.organisation and x.organisation.key == organisation for x in r.node.leads.all()
-            )
-        ]
+        rows = [r for r in rows if any(x.organisation_key == organisation for x in r.node.leads)]
     board = params.get("board")
     if board:
         monitored = monitored_node_ids(overview, board)
@@ -139,7 +127,7 @@ def monitored_node_ids(overview: PlanOverview, board_key: str) -> set[int] | Non
     if rows.filter(node__isnull=True).exists():
         return None
     chosen = set(rows.values_list("node_id", flat=True))
-    by_parent: dict[int | None, list[PlanNode]] = {}
+    by_parent: dict[int | None, list[NodeInfo]] = {}
     for node in overview.nodes:
         by_parent.setdefault(node.parent_id, []).append(node)
     result, stack = set(), list(chosen)
@@ -153,9 +141,9 @@ def monitored_node_ids(overview: PlanOverview, board_key: str) -> set[int] | Non
 def filter_choices(overview: PlanOverview) -> dict:
     organisations = {}
     for row in overview.rows:
-        for lead in row.node.leads.all():
-            if lead.organisation:
-                organisations[lead.organisation.key] = lead.organisation.name
+        for lead in row.node.leads:
+            if lead.organisation_key:
+                organisations[lead.organisation_key] = lead.organisation_name
     boards = Board.objects.filter(monitoring__plan=overview.plan).distinct().order_by("name")
     return {
         "statuses": [(s, STATUS_LABELS[s]) for s in [*Status.values, NO_UPDATE]]

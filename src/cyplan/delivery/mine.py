@@ -11,12 +11,14 @@ from cyplan.accounts import permissions
 from cyplan.delivery.models import ProgressUpdate
 from cyplan.delivery.periods import Period, current_period
 from cyplan.delivery.rollup import FINISHED, NO_UPDATE, STATUS_LABELS, latest_updates, leaf_ids
-from cyplan.plans.models import Plan, PlanNode
+from cyplan.plans.models import Plan
+from cyplan.plans.nodes import NodeInfo, plan_nodes
 
 
 @dataclass
 class WorkItem:
-    node: PlanNode
+    plan: Plan
+    node: NodeInfo
     status: str
     update: ProgressUpdate | None
     due_period: Period
@@ -52,20 +54,20 @@ def my_work(user, today: date | None = None) -> MyWork:
     work = MyWork()
     manager = permissions.is_manager(user)
     plans = Plan.objects.exclude(status=Plan.Status.ARCHIVED)
+    leads = permissions.lead_matcher(user)
     for plan in plans:
-        nodes = list(
-            plan.nodes.prefetch_related("leads__organisation")
-            .select_related("plan")
-            .order_by("position")
-        )
+        nodes = plan_nodes(plan)
         leaves = leaf_ids(nodes)
-        mine = [n for n in nodes if n.id in leaves and permissions.leads_node(user, n)]
+        mine = [n for n in nodes if n.id in leaves and leads(n.leads)]
         if not mine:
             continue
         period = current_period(plan.period_start, plan.period_end, plan.reporting_period, today)
         latest = latest_updates([n.id for n in mine], public=False)
         this_period = {
-            u.node_id: u for u in ProgressUpdate.objects.filter(node__in=mine, period=period.key)
+            u.node_id: u
+            for u in ProgressUpdate.objects.filter(
+                node_id__in=[n.id for n in mine], period=period.key
+            )
         }
         for node in mine:
             update = latest.get(node.id)
@@ -79,7 +81,7 @@ def my_work(user, today: date | None = None) -> MyWork:
             overdue = node.target_date is not None and node.target_date < today and not finished
             returned = current is not None and current.state == ProgressUpdate.State.RETURNED
             work.items.append(
-                WorkItem(node, status, current or update, period, due, overdue, returned)
+                WorkItem(plan, node, status, current or update, period, due, overdue, returned)
             )
     if manager:
         work.to_review = list(

@@ -21,7 +21,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import OuterRef, Subquery
+
 from cyplan.delivery.models import ProgressUpdate, Status
+from cyplan.plans.models import PlanNode
 
 NO_UPDATE = "no_update"
 STATUS_LABELS = dict(Status.choices) | {NO_UPDATE: "No update yet"}
@@ -88,28 +91,39 @@ def leaf_ids(nodes) -> set[int]:
     return {n.id for n in nodes if n.id not in parents and n.kind in ("commitment", "action")}
 
 
-def latest_updates(node_ids, *, public: bool) -> dict[int, ProgressUpdate]:
-    """The latest update of each node (latest period), approved ones only when public."""
-    updates = ProgressUpdate.objects.filter(node_id__in=list(node_ids))
+@dataclass(frozen=True, slots=True)
+class LatestUpdate:
+    """The few facts about a node's latest update that overviews need."""
+
+    id: int
+    node_id: int
+    period: str
+    status: str
+    state: str
+    is_example: bool
+
+
+def latest_updates(node_ids, *, public: bool) -> dict[int, LatestUpdate]:
+    """The latest update of each node (latest period), approved ones only when public.
+
+    For each node the database walks the (node, period) index backwards to its latest
+    update, so a plan with tens of thousands of updates costs one index probe per node.
+    """
+    updates = ProgressUpdate.objects.filter(node_id=OuterRef("pk"))
     if public:
         updates = updates.filter(state=ProgressUpdate.State.APPROVED)
-    latest: dict[int, ProgressUpdate] = {}
-    for update in updates.order_by("node_id", "period").only(
-        "id",
-        "node_id",
-        "period",
-        "status",
-        "rag",
-        "state",
-        "narrative",
-        "is_example",
-        "modified_on",
-    ):
-        latest[update.node_id] = update  # ordered by period, so the last one wins
-    return latest
+    latest_ids = (
+        PlanNode.objects.filter(id__in=list(node_ids))
+        .annotate(latest=Subquery(updates.order_by("-period").values("id")[:1]))
+        .exclude(latest=None)
+        .values_list("latest", flat=True)
+    )
+    fields = ["id", "node_id", "period", "status", "state", "is_example"]
+    rows = ProgressUpdate.objects.filter(id__in=list(latest_ids)).values_list(*fields)
+    return {row[1]: LatestUpdate(*row) for row in rows}
 
 
-def plan_rollup(nodes, latest: dict[int, ProgressUpdate], today: date) -> dict[int, Rollup]:
+def plan_rollup(nodes, latest: dict[int, LatestUpdate], today: date) -> dict[int, Rollup]:
     """A Rollup for every node id (leaves included), from the given latest updates."""
     leaves = leaf_ids(nodes)
     by_id = {n.id: n for n in nodes}

@@ -168,7 +168,7 @@ def my_actions(request):
             filename="my-actions.csv",
             rows=[
                 [
-                    i.node.plan.title,
+                    i.plan.title,
                     i.node.key,
                     i.node.title,
                     i.node.target_date_text,

@@ -12,6 +12,7 @@ from decimal import Decimal
 import yaml
 
 from cyplan.plans import models as m
+from cyplan.plans.nodes import node_leads
 from cyplan.plans.plan_file import FORMAT
 from cyplan.plans.target_dates import TargetDateError, parse_target_date
 
@@ -40,7 +41,7 @@ def _compact(mapping: dict) -> dict:
     return {k: v for k, v in mapping.items() if v not in (None, "", [], {})}
 
 
-def _plan_organisations_and_boards(plan: m.Plan, nodes: list[m.PlanNode]):
+def _plan_organisations_and_boards(plan: m.Plan):
     organisations = [
         link.organisation
         for link in m.PlanOrganisation.objects.filter(plan=plan).select_related("organisation")
@@ -61,7 +62,7 @@ def _plan_organisations_and_boards(plan: m.Plan, nodes: list[m.PlanNode]):
             board_keys.add(parent.key)
     org_keys = {o.key for o in organisations}
     extra = [o for b in boards for o in b.members.all()]
-    extra += [lead.organisation for n in nodes for lead in n.leads.all() if lead.organisation]
+    extra += list(m.Organisation.objects.filter(leads__node__plan=plan).distinct().order_by("name"))
     extra += [s.owner for s in plan.strategies.all() if s.owner]
     for organisation in extra:
         if organisation.key not in org_keys:
@@ -81,7 +82,7 @@ def _monitors(plan: m.Plan) -> dict[int, list[str]]:
 def plan_document(plan: m.Plan) -> dict:
     """The plan as a plan-file document (a dict ready to dump as YAML)."""
     nodes = _nodes(plan)
-    organisations, boards = _plan_organisations_and_boards(plan, nodes)
+    organisations, boards = _plan_organisations_and_boards(plan)
     monitors = _monitors(plan)
     board_keys = {b.key for b in boards}
     spec = _compact(
@@ -229,9 +230,28 @@ def dump_yaml(document: dict) -> str:
 
 def plan_json(plan: m.Plan) -> dict:
     """The JSON export contract (docs/export-json.md)."""
-    nodes = _nodes(plan)
-    organisations, boards = _plan_organisations_and_boards(plan, nodes)
+    organisations, boards = _plan_organisations_and_boards(plan)
     monitors = _monitors(plan)
+    leads = node_leads(plan)
+    keys = dict(plan.nodes.values_list("id", "key"))
+    node_fields = [
+        "id",
+        "parent_id",
+        "kind",
+        "number",
+        "title",
+        "text",
+        "measures",
+        "target_date",
+        "target_date_text",
+    ]
+    aligned: dict[int, list[str]] = {}
+    for strategy_id, key in (
+        m.Strategy.aligned_to.through.objects.filter(strategy__plan=plan)
+        .order_by("plannode__position")
+        .values_list("strategy_id", "plannode__key")
+    ):
+        aligned.setdefault(strategy_id, []).append(key)
     return {
         "plan": {
             "slug": plan.slug,
@@ -249,28 +269,28 @@ def plan_json(plan: m.Plan) -> dict:
         },
         "nodes": [
             {
-                "id": n.key,
-                "parent": n.parent.key if n.parent else None,
-                "kind": n.kind,
-                "number": n.number,
-                "title": n.title,
-                "text": n.text,
-                "measures": list(n.measures),
-                "target_date": n.target_date.isoformat() if n.target_date else None,
-                "target_date_text": n.target_date_text,
-                "leads": [lead.role for lead in n.leads.all()],
-                "lead_organisations": [
-                    lead.organisation.name if lead.organisation else None for lead in n.leads.all()
-                ],
+                "id": keys[node_id],
+                "parent": keys.get(parent_id),
+                "kind": kind,
+                "number": number,
+                "title": title,
+                "text": text,
+                "measures": list(measures),
+                "target_date": target.isoformat() if target else None,
+                "target_date_text": target_text,
+                "leads": [lead.role for lead in leads.get(node_id, [])],
+                "lead_organisations": [lead.organisation_name for lead in leads.get(node_id, [])],
             }
-            for n in nodes
+            for node_id, parent_id, kind, number, title, text, measures, target, target_text in (
+                plan.nodes.order_by("position").values_list(*node_fields)
+            )
         ],
         "strategies": [
             {
                 "id": s.key,
                 "title": s.title,
                 "period": s.period or None,
-                "aligned_to": [n.key for n in s.aligned_to.order_by("position")],
+                "aligned_to": aligned.get(s.id, []),
             }
             for s in plan.strategies.all()
         ],

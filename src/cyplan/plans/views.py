@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from cyplan.accounts import permissions
-from cyplan.core.tables import Table, query_without_format, wants_csv
+from cyplan.core.tables import Table, query_without, query_without_format, wants_csv
 from cyplan.delivery import dashboard
 from cyplan.delivery.services import due_period
 from cyplan.plans import models as m
 from cyplan.plans import queries
+
+ACTIONS_PER_PAGE = 50
 
 
 def _plan(request, slug: str) -> m.Plan:
@@ -28,16 +31,17 @@ def plan_detail(request, slug: str):
     plan = _plan(request, slug)
     overview = dashboard.plan_overview(plan, request.user)
     rows = dashboard.filter_rows(overview, request.GET)
-    table = dashboard.actions_table(plan, rows)
     if wants_csv(request):
-        return table.csv_response()
+        return dashboard.actions_table(plan, rows).csv_response()
+    page = Paginator(rows, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "plans/plan.html",
         {
             "plan": plan,
             "overview": overview,
-            "rows": rows,
+            "page": page,
+            "page_query": query_without(request, "page", "format"),
             "filters": dashboard.filter_choices(overview),
             "chosen": request.GET,
             "filtered": any(

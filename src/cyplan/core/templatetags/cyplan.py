@@ -1,6 +1,22 @@
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
+
+TAG_COLOURS = {
+    "off_track": "red",
+    "at_risk": "orange",
+    "on_track": "green",
+    "complete": "blue",
+    "dropped": "grey",
+}
+
+
+@register.simple_tag
+def status_tag(status, label):
+    """A status as a GOV.UK tag: the words carry the meaning; colour only repeats it."""
+    colour = TAG_COLOURS.get(status, "grey")
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
 
 
 @register.filter
