@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +19,34 @@ from cyplan.delivery.forms import ReturnForm, UpdateForm
 from cyplan.delivery.mine import my_work
 from cyplan.delivery.models import EvidenceFile, ProgressUpdate
 from cyplan.plans.models import Plan, PlanNode
+
+
+def _save(request, node, form, data):
+    upload = data.get("evidence_file")
+    if upload:  # check the file before anything is written
+        head = upload.read(16)
+        upload.seek(0)
+        try:
+            services.check_evidence_file(upload.name, head, upload.size)
+        except ValidationError as error:
+            raise ValidationError({"evidence_file": error.messages}) from None
+    saved = services.save_update(
+        request.user,
+        node,
+        services.UpdateInput(
+            period=data["period"],
+            status=data["status"],
+            narrative=data["narrative"],
+            rag=data["rag"],
+            evidence_links=form.evidence_links(),
+            on_behalf_of=data.get("on_behalf_of", ""),
+        ),
+        submit="submit" in request.POST,
+        expected_version=data.get("version") or 0,
+    )
+    if upload:
+        services.attach_evidence(request.user, saved, upload)
+    return saved
 
 
 def _errors(form, extra=None):
@@ -47,22 +76,8 @@ def update(request, slug: str, key: str):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                saved = services.save_update(
-                    request.user,
-                    node,
-                    services.UpdateInput(
-                        period=data["period"],
-                        status=data["status"],
-                        narrative=data["narrative"],
-                        rag=data["rag"],
-                        evidence_links=form.evidence_links(),
-                        on_behalf_of=data.get("on_behalf_of", ""),
-                    ),
-                    submit="submit" in request.POST,
-                    expected_version=data.get("version") or 0,
-                )
-                if data.get("evidence_file"):
-                    services.attach_evidence(request.user, saved, data["evidence_file"])
+                with transaction.atomic():  # the update and its file, or neither
+                    saved = _save(request, node, form, data)
             except services.ConcurrentEditError as error:
                 extra_errors.append(("id_narrative", str(error)))
             except ValidationError as error:
