@@ -139,3 +139,13 @@ def test_board_member_sees_unapproved_updates(demo_site, page):
     page.goto(demo_site + PORTFOLIO + "/a1-c2-c/")
     assert "SEN Free School building is complete" in page.inner_text("main")
     assert_accessible(page)
+
+
+def test_every_page_type_is_accessible_to_a_signed_in_lead(demo_site, page):
+    """An action lead sees the same page types (with sign-out and My actions): zero violations."""
+    sign_in(page, demo_site, "lead")
+    for path in [*PUBLIC_PAGES[:-1], "/my-actions/", PORTFOLIO + "/a1-c8-a/update/"]:
+        response = page.goto(demo_site + path)
+        assert response.status == 200, path
+        assert "Sign out" in page.inner_text("nav"), path
+        assert_accessible(page)

@@ -54,6 +54,9 @@ MATRIX = {
     "api:plan": ("/api/plans/test-plan/", ALL_OK),
     "api:nodes": ("/api/plans/test-plan/nodes/", ALL_OK),
     "api:updates": ("/api/plans/test-plan/updates/", ALL_OK),
+    "outcomes:index": ("/indicators/", ALL_OK),
+    "outcomes:indicator": ("/indicators/cla-rate/", ALL_OK),
+    "outcomes:scorecard": ("/plans/test-plan/scorecard/", ALL_OK),
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {

@@ -9,6 +9,8 @@ from cyplan.accounts import permissions
 from cyplan.core.tables import Table, query_without, query_without_format, wants_csv
 from cyplan.delivery import dashboard
 from cyplan.delivery.services import due_period
+from cyplan.outcomes.pages import node_indicators
+from cyplan.outcomes.presentation import present
 from cyplan.plans import models as m
 from cyplan.plans import queries
 
@@ -86,10 +88,16 @@ def node_detail(request, slug: str, key: str):
     )
     if wants_csv(request):
         return timeline.csv_response()
+    public = not permissions.is_manager(request.user)
+    indicators = [
+        (row, present(row.comparison.area, row.unit, public=public) if row.comparison else None)
+        for row in node_indicators(plan, node.key, plan.area.code)
+    ]
     return render(
         request,
         "plans/node.html",
         {
+            "indicators": indicators,
             "plan": plan,
             "node": node,
             "ancestors": queries.ancestors(node),

@@ -65,7 +65,11 @@ INSTALLED_APPS = [
     "cyplan.accounts",
     "cyplan.delivery",
     "cyplan.api",
+    "cyplan.outcomes",
 ]
+
+# Disclosure control: counts from 1 to this number minus one are suppressed in public outputs.
+CYPLAN_DISCLOSURE_THRESHOLD = int(os.environ.get("CYPLAN_DISCLOSURE_THRESHOLD", "5"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

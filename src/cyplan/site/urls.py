@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("cyplan.accounts.urls")),
     path("api/plans/", include("cyplan.api.urls")),
     path("", include("cyplan.delivery.urls")),
+    path("", include("cyplan.outcomes.urls")),
     path("", include("cyplan.plans.urls")),
 ]

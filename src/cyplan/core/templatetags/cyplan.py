@@ -20,6 +20,15 @@ def status_tag(status, label):
 
 
 @register.filter
+def index(sequence, position):
+    """``{{ list|index:0 }}``: an item of a list by position."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError, KeyError):
+        return None
+
+
+@register.filter
 def get_item(mapping, key):
     """``{{ mapping|get_item:key }}``: look a key up in a dict."""
     return (mapping or {}).get(key, [])

@@ -1,0 +1,144 @@
+"""``cyplan data``: load indicator values from public statistics files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cyplan.outcomes.importing import (
+    ImportProblems,
+    import_ees,
+    import_neighbours,
+    load_key_figures,
+)
+from cyplan.plans.models import Plan
+
+EPILOG = """examples:
+  cyplan data import-ees sen2_ehcp_timeliness_20_week.csv
+  cyplan data import-ees exclusions.csv --meta exclusions.meta.csv --indicator perm_excl_rate=permanent-exclusions-rate
+  cyplan data import-neighbours statistical_neighbours.csv --la-codes la_codes.csv --regions la_regions.csv
+  cyplan data load-key-figures          # the figures the loaded plans quote, with their benchmarks
+  cyplan data load-shared ../shared/data  # everything in a folder laid out like shared/data
+"""
+
+
+class Command(BaseCommand):
+    help = "Load indicator values: DfE EES tidy CSV files, statistical neighbours, and the figures plans quote."
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        from argparse import RawDescriptionHelpFormatter
+
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.epilog = EPILOG
+        parser.formatter_class = RawDescriptionHelpFormatter
+        return parser
+
+    def add_arguments(self, parser):
+        from argparse import RawDescriptionHelpFormatter
+
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        sub = {"formatter_class": RawDescriptionHelpFormatter}
+        ees = actions.add_parser(
+            "import-ees",
+            help="import a DfE Explore Education Statistics tidy CSV",
+            epilog="example:\n  cyplan data import-ees sen2_ehcp_timeliness_20_week.csv",
+            **sub,
+        )
+        ees.add_argument("file", metavar="FILE")
+        ees.add_argument(
+            "--meta", metavar="FILE", help="the file's .meta.csv (found beside it when omitted)"
+        )
+        ees.add_argument(
+            "--indicator",
+            action="append",
+            default=[],
+            metavar="COLUMN=CODE",
+            help="also import this indicator column as this indicator code (repeatable)",
+        )
+        neighbours = actions.add_parser(
+            "import-neighbours",
+            help="import DfE statistical neighbours (one column per local authority)",
+            epilog="example:\n  cyplan data import-neighbours statistical_neighbours.csv --la-codes la_codes.csv",
+            **sub,
+        )
+        neighbours.add_argument("file", metavar="FILE")
+        neighbours.add_argument(
+            "--la-codes", required=True, metavar="FILE", help="LA names with old and new codes"
+        )
+        neighbours.add_argument("--regions", metavar="FILE", help="LA names with their regions")
+        actions.add_parser(
+            "load-key-figures",
+            help="store the figures the loaded plans quote as indicator values",
+            epilog="example:\n  cyplan data load-key-figures",
+            **sub,
+        )
+        shared = actions.add_parser(
+            "load-shared",
+            help="import every EES file and the neighbours from a data folder",
+            epilog="example:\n  cyplan data load-shared ../shared/data",
+            **sub,
+        )
+        shared.add_argument(
+            "folder",
+            nargs="?",
+            help="a folder with dfe-ees/ and reference/ (default: ../shared/data)",
+        )
+
+    def handle(self, *args, action, **options):
+        try:
+            return getattr(self, "do_" + action.replace("-", "_"))(**options) or None
+        except ImportProblems as error:
+            raise CommandError(str(error)) from error
+
+    def do_import_ees(self, file, meta=None, indicator=(), **options):
+        extra = {}
+        for item in indicator:
+            column, _, code = item.partition("=")
+            if not column or not code:
+                raise CommandError(
+                    f"--indicator takes COLUMN=CODE, e.g. perm_excl_rate=permanent-exclusions-rate; got {item!r}"
+                )
+            extra[column.strip()] = code.strip()
+        if meta is None:
+            beside = Path(file).with_suffix(".meta.csv")
+            meta = str(beside) if beside.exists() else None
+        self.stdout.write(str(import_ees(file, meta_path=meta, extra=extra)))
+
+    def do_import_neighbours(self, file, la_codes, regions=None, **options):
+        groups = import_neighbours(file, la_codes, regions)
+        self.stdout.write(f"Stored statistical neighbours for {groups} local authorities.")
+
+    def do_load_key_figures(self, **options):
+        for plan in Plan.objects.all():
+            self.stdout.write(str(load_key_figures(plan)))
+
+    def do_load_shared(self, folder=None, **options):
+        root = (
+            Path(folder)
+            if folder
+            else Path(settings.PACKAGE_DIR).parent.parent.parent / "shared" / "data"
+        )
+        if not root.is_dir():
+            self.stdout.write(
+                f"No data folder at {root}: nothing to load. Download EES files from "
+                "Explore Education Statistics and import them with 'cyplan data import-ees'."
+            )
+            return
+        reference = root / "reference"
+        if (reference / "statistical_neighbours.csv").exists():
+            self.do_import_neighbours(
+                str(reference / "statistical_neighbours.csv"),
+                str(reference / "la_codes.csv"),
+                str(reference / "la_regions.csv")
+                if (reference / "la_regions.csv").exists()
+                else None,
+            )
+        for path in sorted((root / "dfe-ees").glob("*.csv")):
+            if path.name.endswith(".meta.csv"):
+                continue
+            try:
+                self.do_import_ees(str(path))
+            except CommandError as error:
+                self.stderr.write(f"Skipped {path.name}: {error}")

@@ -1,0 +1,102 @@
+"""``cyplan indicators``: the catalogue, and comparisons of an area with its benchmarks."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cyplan.outcomes.catalogue_sync import catalogue
+from cyplan.outcomes.comparison import compare
+
+EPILOG = """examples:
+  cyplan indicators list --json
+  cyplan indicators compare --indicator ehcp-issued-20-weeks --area E09000006 --period 2024 --json
+  cyplan indicators compare --indicator ehcp-issued-20-weeks --area E09000006 --period 2024 --filter "breakdown=Age under 5"
+"""
+
+
+class Command(BaseCommand):
+    help = "List the indicator catalogue, or compare an area's figure with England, its region and neighbours."
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        from argparse import RawDescriptionHelpFormatter
+
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.epilog = EPILOG
+        parser.formatter_class = RawDescriptionHelpFormatter
+        return parser
+
+    def add_arguments(self, parser):
+        from argparse import RawDescriptionHelpFormatter
+
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        sub = {"formatter_class": RawDescriptionHelpFormatter}
+        listing = actions.add_parser(
+            "list",
+            help="the indicator catalogue",
+            epilog="example:\n  cyplan indicators list --json",
+            **sub,
+        )
+        listing.add_argument(
+            "--json", action="store_true", help="print code, title, unit and polarity as JSON"
+        )
+        comparing = actions.add_parser(
+            "compare",
+            help="an area's figure with intervals, benchmarks, neighbour rank and trend",
+            epilog="example:\n  cyplan indicators compare --indicator cla-rate --area E09000006 --period 2024 --json",
+            **sub,
+        )
+        comparing.add_argument("--indicator", required=True, metavar="CODE")
+        comparing.add_argument("--area", required=True, metavar="CODE", help="e.g. E09000006")
+        comparing.add_argument(
+            "--period", required=True, metavar="PERIOD", help="as stored, e.g. 2024 or 2023/24"
+        )
+        comparing.add_argument(
+            "--filter",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="a breakdown; without it the total row is used",
+        )
+        comparing.add_argument("--json", action="store_true")
+
+    def handle(self, *args, action, **options):
+        return getattr(self, f"do_{action}")(**options) or None
+
+    def do_list(self, json=False, **options):
+        rows = catalogue().as_list_json()
+        if json:
+            import json as json_module
+
+            self.stdout.write(json_module.dumps(rows, indent=2))
+            return
+        width = max(len(r["code"]) for r in rows)
+        for row in rows:
+            self.stdout.write(
+                f"{row['code']:<{width}}  {row['unit']:<18} {row['polarity']:<17} {row['title']}"
+            )
+
+    def do_compare(self, indicator, area, period, filter=(), json=False, **options):
+        filters = {}
+        for item in filter:
+            name, _, value = item.partition("=")
+            if not name or not value:
+                raise CommandError(
+                    f"--filter takes NAME=VALUE, e.g. breakdown=Age under 5; got {item!r}"
+                )
+            filters[name] = value
+        try:
+            result = compare(indicator, area, period, filters or None)
+        except LookupError as error:
+            raise CommandError(
+                f"{error}. Load values first (cyplan data import-ees FILE)."
+            ) from None
+        if json:
+            self.stdout.write(json_module_dumps(result.as_json()))
+        else:
+            self.stdout.write(result.sentence)
+
+
+def json_module_dumps(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -1,0 +1,82 @@
+"""How a figure is shown: one place where every outcomes page, export and report applies
+disclosure control.
+
+For the public, counts from 1 to the threshold minus one are shown as ``c``, and a rate or
+percentage built on such a count is ``c`` too. Signed-in staff with permission see the real
+figures, marked "not suppressed" where the public would see ``c``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from cyplan.analytics.disclosure import disclose_count, suppress_rate
+from cyplan.outcomes.comparison import format_number
+
+SYMBOL_WORDS = {
+    "c": "suppressed to protect confidentiality",
+    "x": "not available",
+    "z": "not applicable",
+    "low": "rounds to zero",
+    "u": "low reliability",
+}
+
+
+@dataclass(frozen=True)
+class Shown:
+    value: str
+    numerator: str
+    denominator: str
+    suppressed: bool
+    revealed_to_staff: bool
+
+    @property
+    def csv_value(self) -> str:
+        return self.value
+
+
+def threshold() -> int:
+    return settings.CYPLAN_DISCLOSURE_THRESHOLD
+
+
+def _text(result, unit: str = "") -> str:
+    shown = result.shown
+    if isinstance(shown, str):
+        return shown
+    if shown is None:
+        return ""
+    return format_number(float(shown)) + ("%" if unit == "percent" else "")
+
+
+def present(value, unit: str, *, public: bool) -> Shown:
+    """Apply disclosure control to one figure (an IndicatorValue or a comparison Figure)."""
+    limit = threshold()
+    if getattr(value, "symbol", "") and value.value is None:
+        return Shown(value.symbol, "", "", value.symbol == "c", False)
+    numerator = disclose_count(_count(value.numerator), limit, public)
+    denominator = disclose_count(_count(value.denominator), limit, public)
+    if unit == "count":
+        main = disclose_count(_count(value.value), limit, public)
+    else:
+        main = suppress_rate(numerator, denominator, value.value, limit, public)
+        if value.value is None:
+            main = disclose_count(None, limit, public)
+    suppressed = main.suppressed or numerator.suppressed or denominator.suppressed
+    shown_value = (
+        _text(main, unit) if value.value is not None else (getattr(value, "symbol", "") or "x")
+    )
+    return Shown(
+        value=shown_value,
+        numerator=_text(numerator) if value.numerator is not None else "",
+        denominator=_text(denominator) if value.denominator is not None else "",
+        suppressed=suppressed and public,
+        revealed_to_staff=suppressed and not public,
+    )
+
+
+def _count(number):
+    if number is None:
+        return None
+    return int(number) if float(number).is_integer() else number

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cyplan.outcomes import views
+
+app_name = "outcomes"
+urlpatterns = [
+    path("indicators/", views.index, name="index"),
+    path("indicators/<slug:code>/", views.indicator, name="indicator"),
+    path("plans/<slug:slug>/scorecard/", views.plan_scorecard, name="scorecard"),
+]
