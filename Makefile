@@ -47,6 +47,8 @@ deps: $(PY_STAMP) $(JS_STAMP) $(CSS)
 run: deps
 	$(BIN)/cyplan migrate --noinput
 	$(BIN)/cyplan plan import --builtin
+	$(BIN)/cyplan data load-key-figures
+	$(BIN)/cyplan data load-shared
 	$(BIN)/cyplan demo
 	$(BIN)/cyplan runserver $(HOST):$(PORT)
 

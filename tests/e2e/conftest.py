@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CYPLAN_CHROMIUM", "/usr/bin/chromium")
 RESULTS = ROOT / "test-results"
+SHARED_DATA = ROOT.parent / "shared" / "data"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # Playwright's sync API runs an event loop; Django must allow ORM calls from the test thread.
@@ -102,3 +103,13 @@ def demo_site(transactional_db, live_server, settings, tmp_path):
     create_demo_accounts()
     create_example_updates()
     return live_server.url
+
+
+@pytest.fixture
+def outcomes_site(demo_site):
+    """The demo site with the plans' quoted figures, the real DfE EHC plan series and neighbours."""
+    from django.core.management import call_command
+
+    call_command("data", "load-key-figures", stdout=open(os.devnull, "w"))
+    call_command("data", "load-shared", str(SHARED_DATA), stdout=open(os.devnull, "w"))
+    return demo_site

@@ -149,3 +149,48 @@ def test_every_page_type_is_accessible_to_a_signed_in_lead(demo_site, page):
         assert response.status == 200, path
         assert "Sign out" in page.inner_text("nav"), path
         assert_accessible(page)
+
+
+OUTCOME_PAGES = [
+    "/indicators/",
+    "/indicators/ehcp-issued-20-weeks/?area=E09000006",
+    "/indicators/cla-rate/?area=E09000006",
+    "/indicators/cp-count/?area=E09000006",
+    CYPP + "/scorecard/",
+    PORTFOLIO + "/scorecard/",
+    PORTFOLIO + "/a1-c8-a/",
+]
+
+
+def test_outcome_pages_are_accessible_and_honest(outcomes_site, page):
+    """Journey 4's pages, as the public: zero violations; the real EHCP series is compared in words."""
+    for path in OUTCOME_PAGES:
+        response = page.goto(outcomes_site + path)
+        assert response.status == 200, path
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+    page.goto(outcomes_site + "/indicators/ehcp-issued-20-weeks/?area=E09000006")
+    main = page.inner_text("main")
+    # DfE SEN2 2024: Bromley 326 of 719 = 45.3%; England 45.9% lies inside Bromley's interval.
+    assert "45.3%" in main and "Similar" in main
+    assert page.locator("main svg[role=img]").count() >= 2  # trend and neighbours charts
+    assert "Statistical neighbours" in main
+    assert "Figures held for" not in main  # the staff section is not public
+
+
+def test_manager_corrects_a_figure_and_sees_its_history(outcomes_site, page):
+    """A plan manager corrects a quoted figure, is asked why, then sees the change in its history."""
+    sign_in(page, outcomes_site, "manager")
+    page.goto(outcomes_site + "/indicators/cla-rate/?area=E09000006")
+    assert_accessible(page)
+    page.click("a:has-text('Correct')")
+    page.fill("#id_value", "44")
+    page.click("button:has-text('Save the figure')")
+    assert "Say why you are correcting the figure" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    page.fill("#id_note", "Corrected from the published 2021 table")
+    page.click("button:has-text('Save the figure')")
+    assert "corrected" in page.inner_text(".govuk-notification-banner")
+    page.click("a:has-text('Correct')")
+    assert "Corrected from the published 2021 table" in page.inner_text("main")
+    assert_accessible(page)

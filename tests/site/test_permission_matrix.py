@@ -57,6 +57,8 @@ MATRIX = {
     "outcomes:index": ("/indicators/", ALL_OK),
     "outcomes:indicator": ("/indicators/cla-rate/", ALL_OK),
     "outcomes:scorecard": ("/plans/test-plan/scorecard/", ALL_OK),
+    "outcomes:value-new": ("/indicators/cla-rate/values/new/", MANAGERS),
+    "outcomes:value-edit": ("/indicators/values/{value}/", MANAGERS),
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {
@@ -116,7 +118,13 @@ def world(tmp_path, settings):
     evidence = services.attach_evidence(
         users["lead"], update, SimpleUploadedFile("notes.txt", b"Course list\n")
     )
-    return {"users": users, "ids": {"update": update.pk, "evidence": evidence.pk}}
+    from tests.outcomes.helpers import value
+
+    figure = value("cla-rate", "E06000099", "2024", 41.0, 30, 7300, name="Testshire")
+    return {
+        "users": users,
+        "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk},
+    }
 
 
 def client_for(world, role):
@@ -164,6 +172,7 @@ def test_public_never_sees_unapproved_updates(world, client):
         ),
         ("/updates/{update}/review/", {"approve": "1"}),
         ("/accounts/sign-out/", {}),
+        ("/indicators/values/{value}/", {"area_code": "E06000099", "period": "2024", "value": "1"}),
     ],
 )
 def test_state_changing_requests_need_csrf(world, url, data):

@@ -54,7 +54,8 @@ def indicator_charts(page, *, public: bool) -> dict[str, str]:
             title=f"{page.area_name} and its statistical neighbours, {page.period}",
             unit=unit,
             id_prefix="neighbours",
-            highlight=page.area_name,
+            # The area's own bar, under the name its figure was published with.
+            highlight=next((row["name"] for row in page.neighbour_rows if row["is_area"]), None),
             reference_lines=references,
         )
     return result

@@ -47,7 +47,7 @@ class IndicatorValue(models.Model):
     area_level = models.CharField(max_length=20, choices=AreaLevel.choices)
     old_la_code = models.CharField(max_length=3, blank=True)
     region_code = models.CharField(max_length=12, blank=True)
-    period = models.CharField(max_length=30)
+    period = models.CharField(max_length=100)
     time_identifier = models.CharField(max_length=60, blank=True)
     dimensions = models.JSONField(default=dict, blank=True)
     dimensions_key = models.CharField(max_length=500, blank=True)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
 
 from cyplan.accounts import permissions
 from cyplan.core.tables import Table, query_without_format, wants_csv
 from cyplan.outcomes import chart_views
+from cyplan.outcomes import entry as value_entry
 from cyplan.outcomes.catalogue_sync import catalogue, definition
 from cyplan.outcomes.comparison import format_number
+from cyplan.outcomes.forms import ValueForm
+from cyplan.outcomes.models import IndicatorValue
 from cyplan.outcomes.pages import home_area, indicator_page, scorecard
 from cyplan.outcomes.presentation import SYMBOL_WORDS, present
 from cyplan.plans.queries import visible_plans
@@ -61,6 +69,12 @@ def indicator(request, code: str):
             "symbol_words": SYMBOL_WORDS,
             "public": public,
             "query": query_without_format(request),
+            "can_edit": permissions.is_manager(request.user),
+            "held": IndicatorValue.objects.filter(
+                indicator__code=code, area_code=area[0], is_total=True
+            ).order_by("-period")
+            if permissions.is_manager(request.user)
+            else [],
         },
     )
 
@@ -105,4 +119,92 @@ def plan_scorecard(request, slug: str):
         request,
         "outcomes/scorecard.html",
         {"plan": plan, "rows": decorated, "spine": mark_safe(spine) if spine else "", "query": ""},
+    )
+
+
+def _require_manager(request) -> None:
+    if not permissions.is_manager(request.user):
+        raise PermissionDenied(
+            "Only a plan manager or an administrator can enter or correct figures"
+        )
+
+
+def _form_errors(form, problems=None) -> list[tuple[str, str]]:
+    found = problems if problems is not None else form.errors
+    return [
+        (f"id_{name}" if name != "__all__" else "main-content", message)
+        for name, messages_ in found.items()
+        for message in messages_
+    ]
+
+
+def _save_value(request, code: str, form: ValueForm, value=None):
+    """Validate and save; returns (saved value or None, errors)."""
+    if not form.is_valid():
+        return None, _form_errors(form)
+    try:
+        saved = value_entry.save_value(request.user, code, form.value_input(), value=value)
+    except ValidationError as error:
+        for name, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(name if name in form.fields else None, problem)
+        return None, _form_errors(form, error.message_dict)
+    return saved, []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_new(request, code: str):
+    """Enter a figure by hand (a plan manager), e.g. one quoted in a published report."""
+    _require_manager(request)
+    entry = definition(code)
+    if entry is None:
+        raise Http404("No such indicator")
+    area = home_area(request.GET.get("area"))
+    initial = {"area_code": area[0], "area_name": area[1]} if area else {}
+    form = ValueForm(request.POST or None, initial=initial)
+    errors = []
+    if request.method == "POST":
+        saved, errors = _save_value(request, code, form)
+        if saved:
+            messages.success(request, f"Figure for {saved.area_name}, {saved.period} saved.")
+            return redirect(f"{reverse('outcomes:indicator', args=[code])}?area={saved.area_code}")
+    return render(
+        request,
+        "outcomes/value_form.html",
+        {"entry": entry, "form": form, "errors": errors, "value": None, "history": []},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_edit(request, pk: int):
+    """Correct a figure (a plan manager), saying why; its history is shown below the form."""
+    _require_manager(request)
+    value = get_object_or_404(IndicatorValue.objects.select_related("indicator"), pk=pk)
+    code = value.indicator.code
+    entry = definition(code)
+    if entry is None:
+        raise Http404("Only catalogue indicators can be corrected here")
+    initial = {name: getattr(value, name) for name in value_entry.HISTORY_FIELDS}
+    initial.update(area_code=value.area_code, note="")
+    form = ValueForm(request.POST or None, initial=initial)
+    errors = []
+    if request.method == "POST":
+        saved, errors = _save_value(request, code, form, value)
+        if saved:
+            messages.success(request, f"Figure for {saved.area_name}, {saved.period} corrected.")
+            return redirect(f"{reverse('outcomes:indicator', args=[code])}?area={saved.area_code}")
+    return render(
+        request,
+        "outcomes/value_form.html",
+        {
+            "entry": entry,
+            "form": form,
+            "errors": errors,
+            "value": value,
+            "history": value_entry.history(value),
+        },
+        status=400 if errors else 200,
     )

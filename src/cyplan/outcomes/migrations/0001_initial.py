@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                 ),
                 ("old_la_code", models.CharField(blank=True, max_length=3)),
                 ("region_code", models.CharField(blank=True, max_length=12)),
-                ("period", models.CharField(max_length=30)),
+                ("period", models.CharField(max_length=100)),
                 ("time_identifier", models.CharField(blank=True, max_length=60)),
                 ("dimensions", models.JSONField(blank=True, default=dict)),
                 ("dimensions_key", models.CharField(blank=True, max_length=500)),
