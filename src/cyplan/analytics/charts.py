@@ -402,10 +402,12 @@ def spine_chart(rows: Sequence[SpineRow], *, title: str, id_prefix: str, width: 
         text(value_x, 20, "Value", "end", **head),
         text(word_x, 20, "Compared", **head),
     ]
-    top, row_h = 32, 44
+    # Labels wrap to three lines (rows grow to fit) so that similar titles stay told apart.
+    wrapped = [cs.wrap(r.label, int((label_right - 8) / cs.CHAR_WIDTH), max_lines=3) for r in rows]
+    top, row_h = 32, 44 if all(len(lines) <= 2 for lines in wrapped) else 58
     for i, r in enumerate(rows):
         cy = top + row_h * (i + 0.5)
-        lines = cs.wrap(r.label, int((label_right - 8) / cs.CHAR_WIDTH))
+        lines = wrapped[i]
         for k, part in enumerate(lines):
             body.append(text(8, cy + 5 - 8 * (len(lines) - 1) + 16 * k, part))
         shown = not is_missing(r.value)

@@ -250,7 +250,9 @@ def load_key_figures(plan) -> ImportSummary:
             continue
         # Benchmarks sit in the same period as the figure the plan compares them with; the
         # date the plan gives a benchmark, if different, is kept in its note.
-        period = figure.date_text or f"as quoted in {plan.title}"
+        # A figure the plan gives no date for is filed under the year the plan starts, marked
+        # as quoted (it is older than the plan, but the plan does not say by how much).
+        period = figure.date_text or f"quoted, {plan.period_start.year}"
         entries = []
         region = ""
         for bench in figure.benchmarks:

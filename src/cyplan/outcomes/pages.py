@@ -204,6 +204,8 @@ def scorecard(plan: Plan, area_code: str) -> list[ScoreRow]:
             except LookupError:
                 comparison = None
         rows.append(ScoreRow(code, entry.title, entry.unit, entry.polarity, comparison, nodes))
+    # Indicators with figures first (still in title order), then those still waiting for data.
+    rows.sort(key=lambda row: row.comparison is None)
     return rows
 
 
