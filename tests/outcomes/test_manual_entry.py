@@ -136,3 +136,59 @@ def test_the_public_never_sees_the_staff_section(manager):
     value("cla-rate", AREA, "2024", 43.0, 31, 7300, name="Testshire")
     html = Client().get(f"/indicators/cla-rate/?area={AREA}").content.decode()
     assert "Figures held for" not in html and "/values/" not in html
+
+
+def test_a_target_rates_the_figure(manager):
+    """cla-3plus-placements (lower is better) at 4.0%: target 5 is met (green); target 3.9 is missed by
+    0.1, within 5% of 3.9 (0.195), so amber; target 3 is missed by 1.0, red."""
+    from cyplan.outcomes.comparison import compare
+    from cyplan.outcomes.entry import set_target
+
+    value("cla-3plus-placements", AREA, "2024", 4.0, 12, 300, name="Testshire")
+    set_target(manager, "cla-3plus-placements", AREA, 5.0)
+    assert compare("cla-3plus-placements", AREA, "2024").target["rag"] == "green"
+    set_target(manager, "cla-3plus-placements", AREA, 3.9, period="2024")  # this period's wins
+    result = compare("cla-3plus-placements", AREA, "2024")
+    assert result.target == {"value": 3.9, "period": "2024", "rag": "amber", "note": ""}
+    assert "Target 3.9%: not met (amber)" in result.sentence
+    set_target(manager, "cla-3plus-placements", AREA, 3.0, period="2024", note="Plan measure")
+    assert compare("cla-3plus-placements", AREA, "2024").target["rag"] == "red"
+    assert AuditEntry.objects.filter(action="target set").count() == 3
+
+
+def test_a_target_needs_a_direction_and_a_number(manager):
+    """A percentage target over 100 is refused, as is any target for an indicator with no better direction."""
+    from cyplan.outcomes.entry import set_target
+
+    with pytest.raises(ValidationError) as caught:
+        set_target(manager, "cla-3plus-placements", AREA, 140.0)
+    assert "value" in caught.value.message_dict
+    with pytest.raises(ValidationError):
+        set_target(manager, "cla-count", AREA, 300.0)  # a count of children: neither way is better
+
+
+def test_the_target_form_and_scorecard(manager):
+    """Through the site: the manager sets a target; the scorecard CSV shows it and its rating."""
+    import csv
+    import io
+
+    value("cla-3plus-placements", AREA, "2024", 4.0, 12, 300, name="Testshire")
+    client = Client()
+    client.force_login(manager)
+    assert (
+        client.post(
+            "/indicators/cla-3plus-placements/target/", {"area_code": AREA, "value": "ten"}
+        ).status_code
+        == 400
+    )
+    response = client.post(
+        "/indicators/cla-3plus-placements/target/", {"area_code": AREA, "value": "5"}
+    )
+    assert response.status_code == 302
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/plans/test-plan/scorecard/?format=csv").content.decode())
+        )
+    )
+    mine = [r for r in rows if r[0].startswith("Children looked after with 3 or more")]
+    assert mine[0][-2:] == ["5", "green"]

@@ -59,6 +59,7 @@ MATRIX = {
     "outcomes:scorecard": ("/plans/test-plan/scorecard/", ALL_OK),
     "outcomes:value-new": ("/indicators/cla-rate/values/new/", MANAGERS),
     "outcomes:value-edit": ("/indicators/values/{value}/", MANAGERS),
+    "outcomes:target": ("/indicators/cla-rate/target/", MANAGERS),
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {

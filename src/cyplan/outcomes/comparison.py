@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from cyplan.analytics import stats
 from cyplan.analytics.trend import TrendPoint, trend
 from cyplan.outcomes.catalogue_sync import definition
-from cyplan.outcomes.models import AreaGroup, IndicatorValue
+from cyplan.outcomes.models import AreaGroup, IndicatorTarget, IndicatorValue
 
 ENGLAND = "E92000001"
 
@@ -45,6 +45,7 @@ class Comparison:
     neighbours: dict | None = None
     trend: dict | None = None
     dimensions: dict = field(default_factory=dict)
+    target: dict | None = None
     sentence: str = ""
 
     def as_json(self) -> dict:
@@ -70,6 +71,7 @@ class Comparison:
             "benchmarks": data["benchmarks"],
             "neighbours": data["neighbours"],
             "trend": data["trend"],
+            "target": data["target"],
             "summary": self.sentence,
         }
 
@@ -246,9 +248,30 @@ def compare(
         neighbours=neighbours,
         trend=trend_json,
         dimensions=dict(mine.dimensions),
+        target=target_for(code, area_code, period, mine.value, polarity) if not key else None,
     )
     comparison.sentence = summary_sentence(comparison)
     return comparison
+
+
+def target_for(code: str, area_code: str, period: str, value, polarity: str) -> dict | None:
+    """The target for this period (or for every period) and the RAG rating against it."""
+    targets = IndicatorTarget.objects.filter(
+        indicator__code=code, area_code=area_code, period__in=[period, ""]
+    )
+    target = min(targets, key=lambda t: t.period == "", default=None)  # this period's first
+    if target is None:
+        return None
+    if polarity == stats.NO_POLARITY:
+        rag = "not rated"  # a target needs a direction to be met or missed
+    else:
+        rag = stats.rag_against_target(value, target.value, polarity)
+    return {
+        "value": target.value,
+        "period": target.period or "every period",
+        "rag": rag,
+        "note": target.note,
+    }
 
 
 def summary_sentence(c: Comparison) -> str:
@@ -283,6 +306,9 @@ def summary_sentence(c: Comparison) -> str:
         )
     if c.trend and c.trend["direction"] not in ("cannot be calculated",):
         sentence += f" Trend over the last five periods: {c.trend['label']}."
+    if c.target and c.target["rag"] in ("green", "amber", "red"):
+        met = "met" if c.target["rag"] == "green" else "not met"
+        sentence += f" Target {format_number(c.target['value'])}{unit}: {met} ({c.target['rag']})."
     return sentence
 
 

@@ -178,3 +178,47 @@ def save_value(
 def history(value: IndicatorValue) -> list[AuditEntry]:
     """Every recorded change to a figure, newest first."""
     return list(AuditEntry.objects.filter(object_type="indicatorvalue", object_id=str(value.pk)))
+
+
+def set_target(actor, code: str, area_code: str, value: float, *, period: str = "", note: str = ""):
+    """Set (or change) the target for an indicator in an area; recorded in the audit log."""
+    from cyplan.outcomes.models import IndicatorTarget
+
+    problems: dict[str, list[str]] = {}
+    entry = definition(code)
+    if entry is None:
+        problems["__all__"] = [f"There is no indicator '{code}' in the catalogue"]
+    elif entry.polarity not in ("higher-is-better", "lower-is-better"):
+        problems["value"] = [
+            "This indicator has no better direction, so a target cannot be met or missed"
+        ]
+    if not AREA_CODE.match(area_code or ""):
+        problems["area_code"] = [
+            "Enter the area's official code: a letter and 8 digits, like E09000006"
+        ]
+    if (
+        value is None
+        or value < 0
+        or (entry is not None and entry.unit == "percent" and value > 100)
+    ):
+        problems.setdefault("value", []).append(
+            "Enter the target as a number (a percentage from 0 to 100)"
+        )
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        target = IndicatorTarget.objects.filter(
+            indicator__code=code, area_code=area_code, period=period.strip()
+        ).first()
+        before = {"value": target.value, "note": target.note} if target else None
+        if target is None:
+            target = IndicatorTarget(
+                indicator=sync_catalogue()[code], area_code=area_code, period=period.strip()
+            )
+        target.value, target.note = value, note.strip()
+        target.set_by = actor if getattr(actor, "is_authenticated", False) else None
+        target.save()
+        record(
+            actor, "target set", target, before=before, after={"value": value, "note": target.note}
+        )
+    return target

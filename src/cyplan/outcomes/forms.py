@@ -63,3 +63,24 @@ class ValueForm(forms.Form):
             source=data["source"],
             note=data.get("note", ""),
         )
+
+
+class TargetForm(forms.Form):
+    area_code = forms.CharField(
+        label="Area code",
+        max_length=12,
+        error_messages={"required": "Enter the area's official code, like E09000006"},
+    )
+    period = forms.CharField(
+        label="Period (optional: leave blank for every period)", max_length=100, required=False
+    )
+    value = forms.FloatField(
+        label="Target",
+        error_messages={
+            "required": "Enter the target",
+            "invalid": "The target must be a number, like 90",
+        },
+    )
+    note = forms.CharField(
+        label="Where the target comes from (optional)", max_length=1000, required=False
+    )

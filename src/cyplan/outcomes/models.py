@@ -100,3 +100,33 @@ class AreaGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IndicatorTarget(models.Model):
+    """A target the partnership set for an indicator in an area: for one period, or for any
+    period when ``period`` is blank. The comparison rates the figure red, amber or green
+    against it (``cyplan.analytics.stats.rag_against_target``)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    area_code = models.CharField(max_length=12)
+    period = models.CharField(max_length=100, blank=True, help_text="blank: every period")
+    value = models.FloatField()
+    note = models.TextField(
+        blank=True, help_text="who set it and why, e.g. the plan's measure of success"
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area_code", "period"], name="one_target_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.indicator.code} {self.area_code} {self.period or 'any period'}: {self.value:g}"
+        )

@@ -17,7 +17,7 @@ from cyplan.outcomes import chart_views
 from cyplan.outcomes import entry as value_entry
 from cyplan.outcomes.catalogue_sync import catalogue, definition
 from cyplan.outcomes.comparison import format_number
-from cyplan.outcomes.forms import ValueForm
+from cyplan.outcomes.forms import TargetForm, ValueForm
 from cyplan.outcomes.models import IndicatorValue
 from cyplan.outcomes.pages import home_area, indicator_page, scorecard
 from cyplan.outcomes.presentation import SYMBOL_WORDS, present
@@ -79,6 +79,13 @@ def indicator(request, code: str):
     )
 
 
+def _target_cells(comparison, shown) -> list[str]:
+    """The target and the RAG rating; left blank when there is none or the figure is suppressed."""
+    if comparison is None or comparison.target is None or (shown and shown.suppressed):
+        return ["", ""]
+    return [format_number(comparison.target["value"]).replace(",", ""), comparison.target["rag"]]
+
+
 def plan_scorecard(request, slug: str):
     plan = get_object_or_404(visible_plans(request.user), slug=slug)
     public = _public(request)
@@ -96,6 +103,8 @@ def plan_scorecard(request, slug: str):
             "England",
             "Compared with England",
             "Trend",
+            "Target",
+            "Against target",
         ],
         filename=f"{plan.slug}-scorecard.csv",
     )
@@ -110,6 +119,7 @@ def plan_scorecard(request, slug: str):
                 format_number(england["value"]) if england else "",
                 england["comparison"] if england else "",
                 c.trend["label"] if c and c.trend else "",
+                *_target_cells(c, shown),
             ]
         )
     if wants_csv(request):
@@ -206,5 +216,48 @@ def value_edit(request, pk: int):
             "value": value,
             "history": value_entry.history(value),
         },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target(request, code: str):
+    """Set the target for an indicator in an area (a plan manager)."""
+    _require_manager(request)
+    entry = definition(code)
+    if entry is None:
+        raise Http404("No such indicator")
+    area = home_area(request.GET.get("area"))
+    form = TargetForm(request.POST or None, initial={"area_code": area[0]} if area else {})
+    errors = []
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = value_entry.set_target(
+                    request.user,
+                    code,
+                    data["area_code"].strip().upper(),
+                    data["value"],
+                    period=data["period"],
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                for name, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(name if name in form.fields else None, problem)
+                errors = _form_errors(form, error.message_dict)
+            else:
+                messages.success(request, f"Target of {saved.value:g} set.")
+                return redirect(
+                    f"{reverse('outcomes:indicator', args=[code])}?area={saved.area_code}"
+                )
+        else:
+            errors = _form_errors(form)
+    return render(
+        request,
+        "outcomes/target_form.html",
+        {"entry": entry, "form": form, "errors": errors},
         status=400 if errors else 200,
     )
