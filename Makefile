@@ -9,7 +9,7 @@ JS_STAMP := node_modules/.cyplan-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench deps browser clean-db help
+.PHONY: run test lint format bench deps browser system clean-db help
 
 help:
 	@echo "make run    set up .venv, node_modules and the SQLite database, load the built-in plans, serve on http://$(HOST):$(PORT)"
@@ -42,7 +42,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
-deps: $(PY_STAMP) $(JS_STAMP) $(CSS)
+# Debian packages the reports need (WeasyPrint's Pango and HarfBuzz, CairoSVG's Cairo, fonts)
+# and the tests' PDF reader (poppler-utils).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core poppler-utils
+
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Reports need these Debian packages: sudo apt-get install $$missing"; exit 1; fi; fi
+
+deps: system $(PY_STAMP) $(JS_STAMP) $(CSS)
 
 run: deps
 	$(BIN)/cyplan migrate --noinput
