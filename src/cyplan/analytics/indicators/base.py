@@ -232,3 +232,20 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         return True
     row = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchone()
     return bool(row and row[0])
+
+
+def population_sql(year: int) -> str:
+    """SQL giving ``la, age, sex, count`` of the population estimate used for ``year``.
+
+    For the collection year ending 31 March Y the estimate is mid-(Y-1), the latest one for
+    that date (catalogue: cla-rate); an LA without it uses its nearest earlier estimate, and
+    failing that its earliest one. ``population.year`` is the estimate's mid-year.
+    """
+    return f"""
+        SELECT p.la, p.age, p.sex, p."count"
+        FROM population p
+        JOIN (
+            SELECT la, coalesce(max(year) FILTER (WHERE year <= {int(year) - 1}), min(year)) AS year
+            FROM population GROUP BY la
+        ) chosen ON chosen.la = p.la AND chosen.year = p.year
+    """
