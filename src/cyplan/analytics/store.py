@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cyplan.analytics.indicators import load_all
-from cyplan.analytics.indicators.base import REGISTRY, empty_result
+from cyplan.analytics.indicators.base import REGISTRY, empty_result, fetch_arrow
 from cyplan.analytics.population import PopulationTable
 from cyplan.analytics.returns.problems import ReadResult
 
@@ -84,11 +84,13 @@ class AnalyticalStore:
                     if name == "children" or "LA" in table.column_names:
                         continue
                     self.con.register("_cin_in", table)
-                    tables[name] = self.con.execute(
-                        "SELECT t.*, c.LA FROM _cin_in t "
-                        'LEFT JOIN (SELECT DISTINCT "CHILD", "YEAR", "LA" FROM _cin_children_in) c '
-                        'USING ("CHILD", "YEAR")'
-                    ).fetch_arrow_table()
+                    tables[name] = fetch_arrow(
+                        self.con.execute(
+                            "SELECT t.*, c.LA FROM _cin_in t "
+                            'LEFT JOIN (SELECT DISTINCT "CHILD", "YEAR", "LA" FROM _cin_children_in) c '
+                            'USING ("CHILD", "YEAR")'
+                        )
+                    )
                     self.con.unregister("_cin_in")
             finally:
                 self.con.unregister("_cin_children_in")

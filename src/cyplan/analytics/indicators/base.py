@@ -202,7 +202,7 @@ def result_from_query(
     ``year``, unless ``year`` is given here); columns it leaves out are filled (breakdown and
     group with '', denominator and value with null), and types are cast to the schema.
     """
-    table = con.execute(sql, params or []).fetch_arrow_table()
+    table = fetch_arrow(con.execute(sql, params or []))
     n = table.num_rows
     columns = {}
     for field in RESULT_SCHEMA:
@@ -221,6 +221,12 @@ def result_from_query(
     return pa.table(columns, schema=RESULT_SCHEMA).sort_by(
         [("la", "ascending"), ("group", "ascending")]
     )
+
+
+def fetch_arrow(cursor: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The result of an executed query as a pyarrow Table (any DuckDB 1.x)."""
+    fetch = getattr(cursor, "to_arrow_table", None) or cursor.fetch_arrow_table
+    return fetch()
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -80,11 +80,13 @@ def cla_rate(con: duckdb.DuckDBPyConnection, year: int, by: str | None = None) -
             FROM c LEFT JOIN ch ON ch.la = c.la AND ch.child = c.child
             GROUP BY ALL
         ),
-        pop AS ({population})
-        SELECT counted.la, '{by or ""}' AS breakdown, counted."group", counted.n AS numerator,
-               pop.population AS denominator,
-               CASE WHEN pop.population > 0 THEN 10000.0 * counted.n / pop.population END AS value
-        FROM counted LEFT JOIN pop ON pop.la = counted.la AND pop."group" = counted."group"
+        pop AS (SELECT * FROM ({population}) p WHERE la IN (SELECT la FROM counted))
+        SELECT coalesce(counted.la, pop.la) AS la, '{by or ""}' AS breakdown,
+               coalesce(counted."group", pop."group") AS "group",
+               coalesce(counted.n, 0) AS numerator, pop.population AS denominator,
+               CASE WHEN pop.population > 0
+                    THEN 10000.0 * coalesce(counted.n, 0) / pop.population END AS value
+        FROM counted FULL JOIN pop ON pop.la = counted.la AND pop."group" = counted."group"
     """
     return result_from_query(con, sql, None, "cla-rate", year)
 
