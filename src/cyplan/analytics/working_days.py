@@ -262,6 +262,8 @@ def calendar_table() -> pa.Table:
 def register_working_days(con: duckdb.DuckDBPyConnection) -> None:
     """Add the calendar table and the working-day macros to ``con`` (safe to call again).
 
+    They are temporary (they live as long as the connection, and work on a read-only one).
+
     ``working_day_index(d)``: the table's working-day index of ``d`` (NULL for NULL, an error
     naming the date outside the table). ``working_days_between(s, e)``: working days after
     ``s`` up to and including ``e``, as :func:`working_days_between`.
@@ -273,7 +275,15 @@ def register_working_days(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchone()
     if exists and exists[0]:
         return
-    con.from_arrow(calendar_table()).create(CALENDAR_TABLE)
+    # Temporary objects, so that a read-only store can count working days too.
+    con.register("_working_day_calendar_in", calendar_table())
+    try:
+        con.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {CALENDAR_TABLE} AS "
+            "SELECT * FROM _working_day_calendar_in"
+        )
+    finally:
+        con.unregister("_working_day_calendar_in")
     first, last = f"DATE '{FIRST_DAY.isoformat()}'", f"DATE '{LAST_DAY.isoformat()}'"
     outside = (
         "error('working days: ' || CAST(d AS VARCHAR) || ' is outside the bank-holiday table "
@@ -284,7 +294,7 @@ def register_working_days(con: duckdb.DuckDBPyConnection) -> None:
     # column without a join; the list is built once per query from the calendar table.
     con.execute(
         f"""
-        CREATE OR REPLACE MACRO working_day_index(d) AS (
+        CREATE OR REPLACE TEMP MACRO working_day_index(d) AS (
             CASE
                 WHEN d IS NULL THEN NULL
                 WHEN CAST(d AS DATE) < {first} OR CAST(d AS DATE) > {last}
@@ -296,7 +306,7 @@ def register_working_days(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute(
-        "CREATE OR REPLACE MACRO working_days_between(s, e) AS "
+        "CREATE OR REPLACE TEMP MACRO working_days_between(s, e) AS "
         "(working_day_index(e) - working_day_index(s))"
     )
     # n != 0: the working day whose index is index(d) + n (see add_working_days); n = 0: d.
@@ -308,7 +318,7 @@ def register_working_days(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         f"""
-        CREATE OR REPLACE MACRO add_working_days(d, n) AS (
+        CREATE OR REPLACE TEMP MACRO add_working_days(d, n) AS (
             CASE
                 WHEN d IS NULL OR n IS NULL THEN NULL
                 WHEN n = 0 THEN CAST(d AS DATE) + 0 * working_day_index(d)
