@@ -1,10 +1,10 @@
-"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench pages`` runs one."""
+"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench pages`` or ``python -m bench engine`` runs one."""
 
 import sys
 
-from bench import pages
+from bench import engine, pages
 
-BENCHMARKS = {"pages": pages.main}
+BENCHMARKS = {"pages": pages.main, "engine": engine.main}
 
 
 def main(argv: list[str]) -> int:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cyplan.api",
     "cyplan.outcomes",
     "cyplan.reports",
+    "cyplan.returns",
 ]
 
 # Disclosure control: counts from 1 to this number minus one are suppressed in public outputs.

@@ -1,0 +1,1 @@
+"""Statutory returns in the web app: the ``cyplan returns`` command and storing computed figures."""
