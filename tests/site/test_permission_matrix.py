@@ -60,6 +60,11 @@ MATRIX = {
     "outcomes:value-new": ("/indicators/cla-rate/values/new/", MANAGERS),
     "outcomes:value-edit": ("/indicators/values/{value}/", MANAGERS),
     "outcomes:target": ("/indicators/cla-rate/target/", MANAGERS),
+    "reports:index": ("/reports/", MANAGERS),
+    "reports:job": ("/reports/{job}/", MANAGERS),
+    "reports:job-status": ("/reports/{job}/status.json", MANAGERS),
+    "reports:download": ("/reports/{job}/download/", MANAGERS),
+    "reports:scrutiny": ("/plans/test-plan/scrutiny-report/", ALL_OK),
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {
@@ -122,9 +127,20 @@ def world(tmp_path, settings):
     from tests.outcomes.helpers import value
 
     figure = value("cla-rate", "E06000099", "2024", 41.0, 30, 7300, name="Testshire")
+    from cyplan.reports.models import ReportJob
+
+    job = ReportJob.objects.create(
+        kind="board-pack",
+        params={"board": "ceb"},
+        format="html",
+        state="done",
+        content=b"<html></html>",
+        filename="pack.html",
+        requested_by=users["manager"],
+    )
     return {
         "users": users,
-        "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk},
+        "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk, "job": job.pk},
     }
 
 
@@ -174,6 +190,10 @@ def test_public_never_sees_unapproved_updates(world, client):
         ("/updates/{update}/review/", {"approve": "1"}),
         ("/accounts/sign-out/", {}),
         ("/indicators/values/{value}/", {"area_code": "E06000099", "period": "2024", "value": "1"}),
+        (
+            "/reports/",
+            {"kind": "board-pack", "board": "ceb", "format": "html", "audience": "staff"},
+        ),
     ],
 )
 def test_state_changing_requests_need_csrf(world, url, data):

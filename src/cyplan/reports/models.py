@@ -34,5 +34,16 @@ class ReportJob(models.Model):
     class Meta:
         ordering = ["-requested_at"]
 
+    @property
+    def subject(self) -> str:
+        """What the report is about: the board, or the plan, and its period."""
+        what = self.params.get("board") or self.params.get("plan") or ""
+        period = self.params.get("period")
+        return f"{what}, {period}" if period else what
+
+    @property
+    def is_public(self) -> bool:
+        return self.params.get("audience") == "public"
+
     def __str__(self) -> str:
         return f"{self.kind} {self.params} ({self.get_state_display()})"
