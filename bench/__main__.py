@@ -1,10 +1,10 @@
-"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench pages`` or ``python -m bench engine`` runs one."""
+"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench pages`` or ``python -m bench engine`` or ``python -m bench reports`` runs one."""
 
 import sys
 
-from bench import engine, pages
+from bench import engine, pages, reports
 
-BENCHMARKS = {"pages": pages.main, "engine": engine.main}
+BENCHMARKS = {"pages": pages.main, "engine": engine.main, "reports": reports.main}
 
 
 def main(argv: list[str]) -> int:

@@ -194,3 +194,30 @@ def test_manager_corrects_a_figure_and_sees_its_history(outcomes_site, page):
     page.click("a:has-text('Correct')")
     assert "Corrected from the published 2021 table" in page.inner_text("main")
     assert_accessible(page)
+
+
+def test_manager_makes_a_board_pack_and_a_councillor_reads_the_scrutiny_report(outcomes_site, page):
+    """Journeys 5 and 6: the pack is made in the background with progress, then downloaded; the
+    public scrutiny report is readable by anyone, with zero violations on every page."""
+    sign_in(page, outcomes_site, "manager")
+    page.goto(outcomes_site + "/reports/")
+    assert_accessible(page)
+    page.click("button:has-text('Make the board pack')")  # nothing chosen: errors, and accessible
+    assert "Choose the board the pack is for" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    page.select_option("#id_board", "cef-pds-committee")
+    page.check("input[name=format][value=docx]")
+    page.check("input[name=audience][value=staff]")
+    page.click("button:has-text('Make the board pack')")
+    assert_accessible(page)
+    page.wait_for_selector("text=Your report is ready", timeout=60_000)
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.click("a:has-text('Download')")
+    assert download.value.suggested_filename.startswith("cef-pds-committee-board-pack-")
+
+    public = page.context.browser.new_context(bypass_csp=True).new_page()
+    public.goto(outcomes_site + PORTFOLIO + "/?status=off_track")
+    public.click("a:has-text('Progress report for scrutiny')")
+    assert "Detail of action" in public.inner_text("table")
+    assert_accessible(public)

@@ -236,3 +236,13 @@ def test_public_scrutiny_report_one_row_per_action(plan_with_updates):
     assert by_action["1 a) Run parenting courses"][5] == "Off track (overdue)"
     assert by_action["1 a) Run parenting courses"][2] == "Number of courses"
     assert by_action["1 b) Open a family hub"][6] == "No update yet"  # its update is not approved
+
+
+def test_the_scrutiny_page_may_style_itself_but_run_no_script(plan_with_updates):
+    """The standalone report's own stylesheet is allowed; scripts stay limited to the site's own."""
+    policy = Client().get("/plans/test-plan/scrutiny-report/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert "'unsafe-inline'" in directives["style-src"]
+    assert "'unsafe-inline'" not in directives["script-src"]
+    other = Client().get("/plans/test-plan/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in other

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -101,6 +102,8 @@ def download(request, pk):
     return response
 
 
+# The report is a standalone document with its own print stylesheet and no script.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 def scrutiny(request, slug: str):
     """The public scrutiny report of a plan: approved updates only, made on request."""
     plan = get_object_or_404(visible_plans(request.user), slug=slug)
