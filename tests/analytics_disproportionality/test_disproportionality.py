@@ -229,4 +229,6 @@ def test_adapter_reads_an_indicator_engine_table():
 def test_format_ratio():
     """Ratios keep two significant figures below 10."""
     assert [dp.format_ratio(v) for v in (2.345, 0.4512, 12.34, 0.0)] == ["2.3", "0.45", "12.3", "0"]
+    # 1.004 rounds to "1.0" at 2 significant figures, which hides that it is above 1
+    assert [dp.format_ratio(v) for v in (1.004, 0.998, 1.0)] == ["1.004", "0.998", "1.0"]
     assert not math.isinf(dp.relative_rate_index(1, 10, 0, 10).rri or 0.0)

@@ -467,13 +467,17 @@ def analyse_years(
 
 
 def format_ratio(value: float | None) -> str:
-    """An RRI or limit to 2 significant figures below 10 (2.3, 0.45), 1 decimal above."""
+    """An RRI or limit to 2 significant figures below 10 (2.3, 0.45), 1 decimal above; a
+    limit that would round to 1 keeps up to 4 decimals (1.004), so its side of 1 is shown."""
     if value is None:
         return ""
     if value == 0:
         return "0"
     if value < 10:
         digits = max(1, 1 - math.floor(math.log10(value)))
+        # A limit just above or below 1 keeps the digits that show which side of 1 it is.
+        while value != 1 and float(f"{value:.{digits}f}") == 1 and digits < 4:
+            digits += 1
         return f"{value:.{digits}f}"
     return f"{value:.1f}"
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cyplan.delivery",
     "cyplan.api",
     "cyplan.outcomes",
+    "cyplan.disproportionality",
 ]
 
 # Disclosure control: counts from 1 to this number minus one are suppressed in public outputs.
