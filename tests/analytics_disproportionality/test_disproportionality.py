@@ -232,3 +232,13 @@ def test_format_ratio():
     # 1.004 rounds to "1.0" at 2 significant figures, which hides that it is above 1
     assert [dp.format_ratio(v) for v in (1.004, 0.998, 1.0)] == ["1.004", "0.998", "1.0"]
     assert not math.isinf(dp.relative_rate_index(1, 10, 0, 10).rri or 0.0)
+
+
+def test_codes_are_added_up_to_a_main_group_the_other_side_uses():
+    """A cohort by main group against a population by code is compared main group to main group."""
+    # Black population 2000 + 3000 = 5000; cohort Black 60: rate 120; White British 200 / 40000
+    # = 50 per 10,000: RRI 2.4.
+    result = dp.analyse({"WBRI": 200, "Black": 60}, {"WBRI": 40000, "BCRB": 2000, "BAFR": 3000})
+    black = result.group("Black")
+    assert black.population == 5000 and black.rri == pytest.approx(2.4)
+    assert any("added up to match" in note for note in result.notes)

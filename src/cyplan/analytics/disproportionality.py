@@ -196,6 +196,33 @@ def _check_groups(characteristic: str, groups: Iterable[str]) -> None:
             )
 
 
+def align_groups(
+    characteristic: str, cohort: Mapping[str, int], population: Mapping[str, int]
+) -> tuple[dict[str, int], dict[str, int], list[str]]:
+    """Add codes up to their main group where either side gives only the main group.
+
+    A cohort counted by main group ("Black") against a population by code (BCRB, BAFR, BOTH),
+    or the other way round, is compared main group to main group. Returns the two sides and
+    a note for each main group added up.
+    """
+    cohort, population = dict(cohort), dict(population)
+    if characteristic != eth.ETHNICITY:
+        return cohort, population, []
+    notes = []
+    for main in eth.MAIN_GROUPS:
+        if main not in cohort and main not in population:
+            continue
+        for side in (cohort, population):
+            codes = [g for g in side if g in eth.CODES and eth.CODES[g][1] == main]
+            if codes:
+                side[main] = side.get(main, 0) + sum(side.pop(g) for g in codes)
+                notes.append(
+                    f"{main}: one side gives only the main group, so "
+                    f"{', '.join(eth.label(g) for g in codes)} are added up to match it."
+                )
+    return cohort, population, notes
+
+
 def default_reference(characteristic: str, population: Mapping[str, int]) -> str:
     """White British where ethnicity is the characteristic and it has a population; else all others."""
     if characteristic == eth.ETHNICITY and population.get("WBRI"):
@@ -294,7 +321,9 @@ def analyse(
     """
     _check_counts("cohort", cohort)
     _check_counts("population", population)
-    _check_groups(characteristic, set(cohort) | set(population))
+    _check_groups(characteristic, cohort)
+    _check_groups(characteristic, population)
+    cohort, population, aligned = align_groups(characteristic, cohort, population)
     if reference is None:
         reference = default_reference(characteristic, population)
     if reference != ALL_OTHER and reference not in population:
@@ -389,7 +418,7 @@ def analyse(
         groups=tuple(rows),
         total=total,
         merges=tuple(merges),
-        notes=tuple(_notes(merges, rows, threshold, reference)),
+        notes=tuple(aligned + _notes(merges, rows, threshold, reference)),
         year=year,
     )
 
