@@ -59,6 +59,11 @@ MATRIX = {
     "outcomes:scorecard": ("/plans/test-plan/scorecard/", ALL_OK),
     "outcomes:value-new": ("/indicators/cla-rate/values/new/", MANAGERS),
     "outcomes:value-edit": ("/indicators/values/{value}/", MANAGERS),
+    "disproportionality:index": ("/disproportionality/", ALL_OK),
+    "disproportionality:cohort": ("/disproportionality/cohorts/children-in-care/", ALL_OK),
+    "disproportionality:characteristic": ("/disproportionality/by/ethnicity/", ALL_OK),
+    "disproportionality:import": ("/disproportionality/import/", MANAGERS),
+    "disproportionality:enter": ("/disproportionality/cohorts/children-in-care/enter/", MANAGERS),
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {
@@ -121,6 +126,7 @@ def world(tmp_path, settings):
     from tests.outcomes.helpers import value
 
     figure = value("cla-rate", "E06000099", "2024", 41.0, 30, 7300, name="Testshire")
+    __import__("tests.disproportionality.helpers", fromlist=["make_cohort"]).make_cohort()
     return {
         "users": users,
         "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk},
