@@ -69,9 +69,10 @@ def test_the_line_at_one_is_in_the_middle_of_a_symmetric_axis():
     """On ticks 0.5 to 2 the line at 1 is half way across the plot (log scale)."""
     svg = forest_plot([ForestRow("A", 1.5, 0.6, 1.9)], title="t", id_prefix="t",
                       reference_label="all other children", width=640)  # fmt: skip
-    # plot from 0.32 * 640 = 204.8 to 0.66 * 640 = 422.4; ln 1 is midway between ln 0.5 and ln 2
-    # so x = (204.8 + 422.4) / 2 = 313.6
-    assert 'x1="313.6" y1="28" x2="313.6"' in svg
+    # plot from 0.39 * 640 = 249.6 to 0.7 * 640 = 448; ln 1 is midway between ln 0.5 and ln 2
+    # so x = (249.6 + 448) / 2 = 348.8
+    assert 'x1="348.8" y1="28" x2="348.8"' in svg
+    assert ">0.5</text>" in svg and ">2</text>" in svg  # tick labels written exactly
 
 
 def test_bad_rows_raise():

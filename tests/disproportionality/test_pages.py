@@ -119,3 +119,22 @@ def test_a_cohort_without_counts_says_so(client):
     response = client.get("/disproportionality/cohorts/empty/")
     assert response.status_code == 200 and "No counts of" in response.content.decode()
     assert client.get("/disproportionality/cohorts/nope/").status_code == 404
+
+
+def test_cyplan_demo_loads_the_synthetic_cohorts_linked_to_priority_4(builtin_plans):
+    """`cyplan demo` makes the synthetic cohorts for the plans' area, linked to disproportionality nodes."""
+    from django.core.management import call_command
+
+    from cyplan.disproportionality.models import Cohort, CohortCount
+
+    call_command("demo", stdout=io.StringIO())
+    care = Cohort.objects.get(code="synthetic-children-in-care")
+    assert care.is_synthetic and care.denominator.is_synthetic
+    assert set(CohortCount.objects.filter(cohort=care).values_list("area_code", flat=True)) == {
+        "E09000006"
+    }
+    assert ("bromley-cypp-2021-2024", "priority-4") in set(
+        care.nodes.values_list("plan_slug", "node_key")
+    )
+    call_command("demo", stdout=io.StringIO())  # again: remade, not doubled
+    assert CohortCount.objects.filter(cohort=care, year="2024", group="WBRI").count() == 1

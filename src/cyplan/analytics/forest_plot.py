@@ -96,7 +96,8 @@ def log_ticks(low: float, high: float) -> list[float]:
 
 
 def _tick_text(value: float) -> str:
-    return dp.format_ratio(value) if value < 1 else cs.format_number(value)
+    """0.125, 0.25, 0.5, 1, 2, 4 ... 1,000: a power of 2 or 10 written exactly."""
+    return f"{value:,g}"
 
 
 def _key(word: str):
@@ -136,8 +137,8 @@ def forest_plot(
     """A forest plot: one row per group on a log scale, a solid line at 1, values on the right."""
     cs.check_chart(id_prefix, width, minimum=480)
     rows = list(rows)
-    label_right, left, right = width * 0.3, width * 0.32, width * 0.66
-    value_x = width * 0.68
+    label_right, left, right = width * 0.37, width * 0.39, width * 0.7
+    value_x = width * 0.72
     drawn = [r for r in rows if r.drawn]
     ends = [v for r in drawn for v in (r.lower, r.upper)]
     ticks = log_ticks(min(ends, default=1.0), max(ends, default=1.0))

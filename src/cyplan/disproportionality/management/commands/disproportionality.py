@@ -13,6 +13,7 @@ from cyplan.disproportionality import services
 from cyplan.disproportionality.demo import load_synthetic_data
 from cyplan.disproportionality.importing import ImportProblems, import_path
 from cyplan.disproportionality.models import Cohort, CohortNode, Denominator
+from cyplan.disproportionality.presentation import show_row, shown_count
 
 EPILOG = """examples:
   cyplan disproportionality --cohort synthetic-children-in-care --characteristic ethnicity --area E09000006 --year 2024 --json
@@ -167,7 +168,7 @@ class Command(BaseCommand):
     def _year_json(self, cohort, analysis: dp.Analysis, public: bool) -> dict:
         groups = []
         for row in analysis.groups:
-            shown = services.show_row(row, analysis, cohort.phrase, public=public)
+            shown = show_row(row, analysis, cohort.phrase, public=public)
             groups.append(
                 {
                     "group": row.label,
@@ -190,9 +191,7 @@ class Command(BaseCommand):
             "reference": analysis.reference_label,
             "threshold": analysis.threshold,
             "total": {
-                "count": services._count(
-                    analysis.total.count, analysis.total.count_suppressed, public
-                ),
+                "count": shown_count(analysis.total.count, analysis.total.count_suppressed, public),
                 "population": analysis.total.population,
             },
             "groups": groups,
