@@ -113,3 +113,12 @@ def outcomes_site(demo_site):
     call_command("data", "load-key-figures", stdout=open(os.devnull, "w"))
     call_command("data", "load-shared", str(SHARED_DATA), stdout=open(os.devnull, "w"))
     return demo_site
+
+
+@pytest.fixture
+def disproportionality_site(demo_site):
+    """The demo site with the synthetic disproportionality cohorts (labelled as synthetic)."""
+    from cyplan.disproportionality.demo import load_synthetic_data
+
+    load_synthetic_data()
+    return demo_site

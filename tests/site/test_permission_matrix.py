@@ -65,6 +65,11 @@ MATRIX = {
     "reports:job-status": ("/reports/{job}/status.json", MANAGERS),
     "reports:download": ("/reports/{job}/download/", MANAGERS),
     "reports:scrutiny": ("/plans/test-plan/scrutiny-report/", ALL_OK),
+    "disproportionality:index": ("/disproportionality/", ALL_OK),
+    "disproportionality:cohort": ("/disproportionality/cohorts/children-in-care/", ALL_OK),
+    "disproportionality:characteristic": ("/disproportionality/by/ethnicity/", ALL_OK),
+    "disproportionality:import": ("/disproportionality/import/", MANAGERS),
+    "disproportionality:enter": ("/disproportionality/cohorts/children-in-care/enter/", MANAGERS),
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {
@@ -138,6 +143,7 @@ def world(tmp_path, settings):
         filename="pack.html",
         requested_by=users["manager"],
     )
+    __import__("tests.disproportionality.helpers", fromlist=["make_cohort"]).make_cohort()
     return {
         "users": users,
         "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk, "job": job.pk},

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("cyplan.delivery.urls")),
     path("", include("cyplan.outcomes.urls")),
     path("", include("cyplan.reports.urls")),
+    path("", include("cyplan.disproportionality.urls")),
     path("", include("cyplan.plans.urls")),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cyplan.core.demo import create_demo_accounts, create_example_updates
+from cyplan.disproportionality.demo import load_synthetic_data
 from cyplan.plans.models import Plan
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             )
         accounts = create_demo_accounts()
         made = create_example_updates()
+        load_synthetic_data()  # synthetic disproportionality cohorts, labelled as such
         plans = Plan.objects.count()
         out = self.stdout
         out.write("")

@@ -1,0 +1,600 @@
+"""Disproportionality: rates by group, relative rate index (RRI) with Katz intervals, small cells.
+
+Inputs are counts by group for a cohort (children in care, first-time entrants, ...) and for
+its denominator (the population of the same ages and date, or another cohort). For each group:
+
+* rate per 10,000: ``a / n_g × 10,000``;
+* share of the cohort and share of the population (%);
+* RRI against a reference group (White British by default for ethnicity) or against "all
+  other children": ``RRI = (a / n_g) / (b / n_ref)``;
+* the 95% interval on the log scale (Katz): ``ln(RRI) ± 1.96·√(1/a − 1/n_g + 1/b − 1/n_ref)``,
+  significant over- or under-representation when it excludes 1.
+
+Small cells: ethnic groups with a count from 1 to threshold − 1 are first merged into their
+main group (White, Mixed, Asian, Black, Other, Unknown; the reference group stays on its own),
+saying so; counts still small are suppressed with the project's disclosure rules (primary and
+secondary), and every figure built on a suppressed count is suppressed too. Cases that cannot
+be calculated (no children in the reference group, no population figure, more children in the
+cohort than in the population) say so in words; nothing is ever infinite.
+
+Example:
+    >>> result = analyse({"WBRI": 200, "BCRB": 50}, {"WBRI": 40000, "BCRB": 2000})
+    >>> black = result.group("BCRB")
+    >>> round(black.rri, 2), round(black.lower, 2), round(black.upper, 2), black.significance
+    (5.0, 3.68, 6.79, 'over-represented')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from cyplan.analytics import ethnicity as eth
+from cyplan.analytics.disclosure import DEFAULT_THRESHOLD, is_small, suppress_one_way
+
+Z = 1.96
+PER = 10_000
+ALL_OTHER = "all-other"
+ALL_OTHER_LABEL = "all other children"
+TOTAL = "All children"
+
+OVER = "over-represented"
+UNDER = "under-represented"
+NOT_SIGNIFICANT = "not significantly different"
+CANNOT = "cannot be calculated"
+REFERENCE = "reference group"
+NOT_APPLICABLE = "not applicable"
+SUPPRESSED = "suppressed"
+
+MERGE_AUTO, MERGE_MAIN, MERGE_NONE = "auto", "main", "none"
+
+
+@dataclass(frozen=True)
+class RateRatio:
+    """An RRI with its Katz interval; ``reason`` says why when it cannot be calculated."""
+
+    rri: float | None
+    lower: float | None
+    upper: float | None
+    significance: str
+    reason: str = ""
+
+
+def relative_rate_index(a: int, n_g: int, b: int, n_ref: int, z: float = Z) -> RateRatio:
+    """The RRI of a group (a children of n_g) against a reference (b of n_ref), Katz interval.
+
+    Example:
+        >>> r = relative_rate_index(50, 2000, 200, 40000)
+        >>> round(r.rri, 3), round(r.lower, 3), round(r.upper, 3)
+        (5.0, 3.68, 6.794)
+        >>> relative_rate_index(5, 100, 0, 900).reason
+        'no children in the reference group are in the cohort, so a ratio to it cannot be calculated'
+    """
+    for name, value in (("a", a), ("n_g", n_g), ("b", b), ("n_ref", n_ref)):
+        if value is None or value < 0:
+            raise ValueError(f"{name} must be a count of 0 or more, not {value!r}")
+    if n_g == 0 or n_ref == 0:
+        return RateRatio(None, None, None, CANNOT, "a population of 0 gives no rate")
+    if a > n_g or b > n_ref:
+        return RateRatio(
+            None, None, None, CANNOT, "more children in the cohort than in the population"
+        )
+    if b == 0:
+        return RateRatio(
+            None,
+            None,
+            None,
+            CANNOT,
+            "no children in the reference group are in the cohort, so a ratio to it "
+            "cannot be calculated",
+        )
+    rri = (a / n_g) / (b / n_ref)
+    if a == 0:
+        return RateRatio(
+            0.0,
+            None,
+            None,
+            CANNOT,
+            "no children in this group are in the cohort, so the interval cannot be calculated",
+        )
+    se = math.sqrt(max(0.0, 1 / a - 1 / n_g + 1 / b - 1 / n_ref))
+    lower, upper = math.exp(math.log(rri) - z * se), math.exp(math.log(rri) + z * se)
+    word = OVER if lower > 1 else UNDER if upper < 1 else NOT_SIGNIFICANT
+    return RateRatio(rri, lower, upper, word)
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """One row: a group (or a merge of groups) with its figures before disclosure control.
+
+    ``count_suppressed`` / ``population_suppressed`` say the public sees ``c`` for the count;
+    ``suppressed`` that the rate, shares, RRI and interval are hidden as well (built on a
+    suppressed count). Staff may see the real values, marked.
+    """
+
+    key: str
+    label: str
+    members: tuple[str, ...]
+    count: int
+    population: int | None
+    rate: float | None
+    cohort_share: float | None
+    population_share: float | None
+    rri: float | None
+    lower: float | None
+    upper: float | None
+    significance: str
+    reason: str = ""
+    is_reference: bool = False
+    merged: bool = False
+    count_suppressed: bool = False
+    population_suppressed: bool = False
+    suppressed: bool = False
+    suppression_reason: str = ""
+
+    @property
+    def children(self) -> str:
+        """How the group's children are named in a sentence."""
+        if self.merged and self.key not in eth.MAIN_GROUPS:
+            return f"children of {self.label}"
+        return eth.children_phrase(self.key) if self.members else f"{self.label} children"
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Groups shown as one row because their counts were too small to show alone."""
+
+    key: str
+    label: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The analysis of one cohort, characteristic, area and year."""
+
+    characteristic: str
+    reference: str
+    reference_label: str
+    threshold: int
+    groups: tuple[GroupResult, ...]
+    total: GroupResult
+    merges: tuple[Merge, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+    year: str = ""
+
+    def group(self, key: str) -> GroupResult:
+        for row in self.groups:
+            if row.key == key:
+                return row
+        raise KeyError(key)
+
+    @property
+    def reference_row(self) -> GroupResult | None:
+        return next((row for row in self.groups if row.is_reference), None)
+
+
+def _check_counts(name: str, counts: Mapping[str, int]) -> None:
+    for group, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name} count for {group!r} must be a whole number of 0 or more")
+
+
+def _check_groups(characteristic: str, groups: Iterable[str]) -> None:
+    if characteristic != eth.ETHNICITY:
+        return
+    groups = set(groups)
+    for group in groups:
+        eth.main_group(group)  # raises for an unknown group
+    for main in eth.MAIN_GROUPS:
+        codes = sorted(g for g in groups if g in eth.CODES and eth.CODES[g][1] == main)
+        if main in groups and codes:
+            raise ValueError(
+                f"the main group {main!r} and its own codes ({', '.join(codes)}) are both given: "
+                "each child would be counted twice"
+            )
+
+
+def align_groups(
+    characteristic: str, cohort: Mapping[str, int], population: Mapping[str, int]
+) -> tuple[dict[str, int], dict[str, int], list[str]]:
+    """Add codes up to their main group where either side gives only the main group.
+
+    A cohort counted by main group ("Black") against a population by code (BCRB, BAFR, BOTH),
+    or the other way round, is compared main group to main group. Returns the two sides and
+    a note for each main group added up.
+    """
+    cohort, population = dict(cohort), dict(population)
+    if characteristic != eth.ETHNICITY:
+        return cohort, population, []
+    notes = []
+    for main in eth.MAIN_GROUPS:
+        if main not in cohort and main not in population:
+            continue
+        for side in (cohort, population):
+            codes = [g for g in side if g in eth.CODES and eth.CODES[g][1] == main]
+            if codes:
+                side[main] = side.get(main, 0) + sum(side.pop(g) for g in codes)
+                notes.append(
+                    f"{main}: one side gives only the main group, so "
+                    f"{', '.join(eth.label(g) for g in codes)} are added up to match it."
+                )
+    return cohort, population, notes
+
+
+def default_reference(characteristic: str, population: Mapping[str, int]) -> str:
+    """White British where ethnicity is the characteristic and it has a population; else all others."""
+    if characteristic == eth.ETHNICITY and population.get("WBRI"):
+        return "WBRI"
+    return ALL_OTHER
+
+
+def merges_needed(
+    cohort: Mapping[str, int],
+    population: Mapping[str, int],
+    *,
+    characteristic: str = eth.ETHNICITY,
+    reference: str = ALL_OTHER,
+    threshold: int = DEFAULT_THRESHOLD,
+    merge: str = MERGE_AUTO,
+) -> set[str]:
+    """The main groups whose groups must be merged: one of them has a small count (or all, for "main")."""
+    if characteristic != eth.ETHNICITY or merge == MERGE_NONE:
+        return set()
+    if merge not in (MERGE_AUTO, MERGE_MAIN):
+        raise ValueError(f"merge must be auto, main or none, not {merge!r}")
+    groups = set(cohort) | set(population)
+    needed = set()
+    for main in eth.MAIN_GROUPS:
+        members = [
+            g for g in groups if g in eth.CODES and eth.CODES[g][1] == main and g != reference
+        ]
+        if len(members) < 2:
+            continue
+        small = any(
+            is_small(cohort.get(g, 0), threshold) or is_small(population.get(g), threshold)
+            for g in members
+        )
+        if merge == MERGE_MAIN or small:
+            needed.add(main)
+    return needed
+
+
+def _rows(
+    cohort: Mapping[str, int], population: Mapping[str, int], merged_mains: set[str], reference: str
+) -> tuple[list[tuple[str, str, tuple[str, ...], bool]], list[Merge]]:
+    """(key, label, member groups, merged?) in display order, and the merges made."""
+    groups = sorted(set(cohort) | set(population), key=eth.group_order)
+    rows: list[tuple[str, str, tuple[str, ...], bool]] = []
+    merges: list[Merge] = []
+    done: set[str] = set()
+    for group in groups:
+        if group in done:
+            continue
+        main = eth.CODES[group][1] if group in eth.CODES else None
+        if main in merged_mains and group != reference:
+            members = tuple(
+                g for g in groups if g in eth.CODES and eth.CODES[g][1] == main and g != reference
+            )
+            if reference in eth.CODES and eth.CODES[reference][1] == main:
+                key = f"{main}-other"
+                name = f"{main} (other than {eth.label(reference)})"
+            else:
+                key, name = main, main
+            rows.append((key, name, members, True))
+            merges.append(Merge(key, name, members))
+            done.update(members)
+        else:
+            rows.append((group, eth.label(group), (group,), False))
+            done.add(group)
+    return rows, merges
+
+
+def analyse(
+    cohort: Mapping[str, int],
+    population: Mapping[str, int],
+    *,
+    characteristic: str = eth.ETHNICITY,
+    reference: str | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    merge: str = MERGE_AUTO,
+    force_merge: Iterable[str] = (),
+    year: str = "",
+    z: float = Z,
+) -> Analysis:
+    """Rates, shares and RRIs with Katz intervals for every group of one cohort.
+
+    Args:
+        cohort: children in the cohort by group (ethnicity codes, main groups, or any labels).
+        population: the denominator by group; a group missing here (e.g. "Unknown") has no rate.
+        reference: the group to compare with, or ``ALL_OTHER`` for all other children;
+            by default White British for ethnicity, else all other children.
+        threshold: counts from 1 to threshold − 1 are small (the disclosure setting).
+        merge: ``auto`` merges the groups of a main group when one of them is small; ``main``
+            always shows main groups; ``none`` never merges (small cells are only suppressed).
+        force_merge: main groups to merge whatever the counts (so years line up over time).
+
+    Raises:
+        ValueError: a negative or non-whole count, an unknown ethnicity group, a main group given
+            with its own codes, or a reference group with no population figure.
+    """
+    _check_counts("cohort", cohort)
+    _check_counts("population", population)
+    _check_groups(characteristic, cohort)
+    _check_groups(characteristic, population)
+    cohort, population, aligned = align_groups(characteristic, cohort, population)
+    if reference is None:
+        reference = default_reference(characteristic, population)
+    if reference != ALL_OTHER and reference not in population:
+        raise ValueError(f"the reference group {reference!r} has no population figure")
+    mains = merges_needed(
+        cohort,
+        population,
+        characteristic=characteristic,
+        reference=reference,
+        threshold=threshold,
+        merge=merge,
+    ) | set(force_merge)
+    layout, merges = _rows(cohort, population, mains, reference)
+
+    counts = {key: sum(cohort.get(g, 0) for g in members) for key, _, members, _ in layout}
+    pops: dict[str, int | None] = {}
+    for key, _, members, _ in layout:
+        known = [population[g] for g in members if g in population]
+        pops[key] = sum(known) if known else None
+    total_count = sum(counts.values())
+    total_pop = sum(p for p in pops.values() if p is not None)
+    disclosed = suppress_one_way(counts, threshold, public=True, total_label="\0total")
+
+    ref_key = reference
+    ref_hidden = reference != ALL_OTHER and disclosed[reference].suppressed
+    rows = []
+    for key, name, members, merged in layout:
+        a, n_g = counts[key], pops[key]
+        is_ref = key == reference
+        rate = a / n_g * PER if n_g else None
+        pop_share = n_g / total_pop * 100 if n_g is not None and total_pop else None
+        share = a / total_count * 100 if total_count else None
+        pop_small = is_small(n_g, threshold)
+        hidden = disclosed[key].suppressed or pop_small
+        why = disclosed[key].reason or ("small population" if pop_small else "")
+        if n_g is None:
+            ratio = RateRatio(
+                None, None, None, NOT_APPLICABLE, "no population figure for this group"
+            )
+        elif is_ref:
+            ratio = RateRatio(1.0, None, None, REFERENCE)
+        elif reference == ALL_OTHER:
+            ratio = relative_rate_index(a, n_g, total_count - a, total_pop - n_g, z)
+        else:
+            ratio = relative_rate_index(a, n_g, counts[ref_key], pops[ref_key] or 0, z)
+        if ref_hidden and not is_ref and n_g is not None:
+            hidden, why = True, why or "the reference group's count is suppressed"
+        rows.append(
+            GroupResult(
+                key=key,
+                label=name,
+                members=members,
+                count=a,
+                population=n_g,
+                rate=rate,
+                cohort_share=share,
+                population_share=pop_share,
+                rri=ratio.rri,
+                lower=ratio.lower,
+                upper=ratio.upper,
+                significance=ratio.significance,
+                reason=ratio.reason,
+                is_reference=is_ref,
+                merged=merged,
+                count_suppressed=disclosed[key].suppressed,
+                population_suppressed=pop_small,
+                suppressed=hidden,
+                suppression_reason=why,
+            )
+        )
+    total = GroupResult(
+        key=TOTAL,
+        label=TOTAL,
+        members=(),
+        count=total_count,
+        population=total_pop,
+        rate=total_count / total_pop * PER if total_pop else None,
+        cohort_share=100.0 if total_count else None,
+        population_share=100.0 if total_pop else None,
+        rri=None,
+        lower=None,
+        upper=None,
+        significance=NOT_APPLICABLE,
+        count_suppressed=disclosed["\0total"].suppressed,
+    )
+    ref_label = ALL_OTHER_LABEL if reference == ALL_OTHER else eth.children_phrase(reference)
+    return Analysis(
+        characteristic=characteristic,
+        reference=reference,
+        reference_label=ref_label,
+        threshold=threshold,
+        groups=tuple(rows),
+        total=total,
+        merges=tuple(merges),
+        notes=tuple(aligned + _notes(merges, rows, threshold, reference)),
+        year=year,
+    )
+
+
+def _notes(
+    merges: list[Merge], rows: list[GroupResult], threshold: int, reference: str
+) -> list[str]:
+    notes = []
+    for m in merges:
+        names = ", ".join(eth.label(g) for g in m.members)
+        notes.append(
+            f"{m.label}: {names} are shown together because at least one of them had fewer "
+            f"than {threshold} children."
+        )
+    if any(r.suppressed for r in rows):
+        notes.append(
+            f"Figures marked c are suppressed: they count fewer than {threshold} children, or "
+            "would let such a count be worked out."
+        )
+    if any(r.population is None for r in rows):
+        notes.append(
+            "Children whose group has no population figure (such as ethnicity not known) are "
+            "counted in the total but have no rate."
+            + (" They are among 'all other children'." if reference == ALL_OTHER else "")
+        )
+    return notes
+
+
+def analyse_years(
+    years: Mapping[str, tuple[Mapping[str, int], Mapping[str, int]]],
+    *,
+    characteristic: str = eth.ETHNICITY,
+    reference: str | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    merge: str = MERGE_AUTO,
+    z: float = Z,
+) -> list[Analysis]:
+    """The same analysis for each year (oldest first), with the same merges in every year.
+
+    A main group merged in any year is merged in all, so a row means the same children in each
+    year and a board can see whether a gap is closing.
+    """
+    order = sorted(years)
+    if reference is None:
+        reference = (
+            "WBRI"
+            if characteristic == eth.ETHNICITY and all(years[y][1].get("WBRI") for y in order)
+            else ALL_OTHER
+        )
+    mains: set[str] = set()
+    for year in order:
+        cohort, population = years[year]
+        mains |= merges_needed(
+            cohort,
+            population,
+            characteristic=characteristic,
+            reference=reference,
+            threshold=threshold,
+            merge=merge,
+        )
+    return [
+        analyse(
+            years[year][0],
+            years[year][1],
+            characteristic=characteristic,
+            reference=reference,
+            threshold=threshold,
+            merge=merge,
+            force_merge=mains,
+            year=year,
+            z=z,
+        )
+        for year in order
+    ]
+
+
+def format_ratio(value: float | None) -> str:
+    """An RRI or limit to 2 significant figures below 10 (2.3, 0.45), 1 decimal above; a
+    limit that would round to 1 keeps up to 4 decimals (1.004), so its side of 1 is shown."""
+    if value is None:
+        return ""
+    if value == 0:
+        return "0"
+    if value < 10:
+        digits = max(1, 1 - math.floor(math.log10(value)))
+        # A limit just above or below 1 keeps the digits that show which side of 1 it is.
+        while value != 1 and float(f"{value:.{digits}f}") == 1 and digits < 4:
+            digits += 1
+        return f"{value:.{digits}f}"
+    return f"{value:.1f}"
+
+
+def summary(row: GroupResult, analysis: Analysis, phrase: str) -> str:
+    """A plain-English sentence for one group, or the reason there is none.
+
+    ``phrase`` completes "... as likely as White British children {phrase}", e.g. "to be in care".
+
+    Example:
+        >>> a = analyse({"WBRI": 200, "BCRB": 50}, {"WBRI": 40000, "BCRB": 2000})
+        >>> summary(a.group("BCRB"), a, "to be in care")
+        'Black Caribbean children are 5.0 times as likely as White British children to be in care (95% CI 3.7 to 6.8).'
+    """
+    who = row.children[0].upper() + row.children[1:]
+    if row.is_reference:
+        return f"{who} are the reference group: every other group is compared with them."
+    if row.suppressed:
+        return f"Figures for {row.children} are suppressed to protect confidentiality."
+    if row.rri is None:
+        return f"For {row.children} the ratio cannot be calculated: {row.reason}."
+    sentence = (
+        f"{who} are {format_ratio(row.rri)} times as likely as {analysis.reference_label} {phrase}"
+    )
+    if row.lower is None:
+        return f"{sentence}; the interval cannot be calculated: {row.reason}."
+    sentence += f" (95% CI {format_ratio(row.lower)} to {format_ratio(row.upper)})"
+    if row.significance == NOT_SIGNIFICANT:
+        return sentence + "; the difference is not statistically significant."
+    return sentence + "."
+
+
+def _rows_for(table, code: str, la: str | None, year: str | None, breakdown: str):
+    """Rows of an indicator table as dicts, filtered."""
+    columns = {"code", "la", "year", "breakdown", "group", "numerator"}
+    missing = columns - set(table.column_names)
+    if missing:
+        raise ValueError(f"the table has no column(s) {', '.join(sorted(missing))}")
+    for row in table.to_pylist():
+        if row["code"] != code or row["breakdown"] != breakdown or row["group"] in ("", None):
+            continue
+        if la is not None and str(row["la"]) != str(la):
+            continue
+        if year is not None and str(row["year"]) != str(year):
+            continue
+        yield row
+
+
+def cohort_from_indicator_table(
+    table, *, code: str, breakdown: str = eth.ETHNICITY, la: str | None = None
+) -> dict[tuple[str, str], dict[str, int]]:
+    """Cohort counts by group from an indicator engine result (a pyarrow Table).
+
+    The table has columns ``code, la, year, breakdown, group, numerator, denominator, value``,
+    one row per indicator, LA, year and group ("" for the total, which is left out). The
+    numerator is the number of children in the cohort.
+
+    Returns:
+        ``{(la, year): {group: count}}`` for the indicator ``code`` and ``breakdown``.
+
+    Raises:
+        ValueError: a missing column, a group the characteristic does not know, or a numerator
+            that is not a whole number of 0 or more.
+    """
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for row in _rows_for(table, code, la, None, breakdown):
+        group = eth.read_group(breakdown, row["group"])
+        number = row["numerator"]
+        if number is None or number < 0 or float(number) != int(number):
+            raise ValueError(
+                f"{row['la']} {row['year']} {group}: numerator {number!r} is not a count"
+            )
+        counts = out.setdefault((str(row["la"]), str(row["year"])), {})
+        counts[group] = counts.get(group, 0) + int(number)
+    return out
+
+
+__all__ = [
+    "ALL_OTHER",
+    "Analysis",
+    "GroupResult",
+    "Merge",
+    "RateRatio",
+    "analyse",
+    "analyse_years",
+    "cohort_from_indicator_table",
+    "format_ratio",
+    "merges_needed",
+    "relative_rate_index",
+    "summary",
+]

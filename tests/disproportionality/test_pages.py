@@ -1,0 +1,140 @@
+"""Disproportionality pages: figures, suppression for the public, synthetic labels, CSV, links."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from cyplan.accounts.models import Role
+from cyplan.disproportionality.demo import load_synthetic_data
+from tests.factories import make_plan, make_user
+
+from .helpers import AREA, make_cohort
+
+pytestmark = pytest.mark.django_db
+URL = "/disproportionality/cohorts/children-in-care/"
+
+
+@pytest.fixture
+def cohort():
+    make_plan()
+    return make_cohort()
+
+
+def manager_client():
+    client = Client()
+    client.force_login(make_user("manager", Role.PLAN_MANAGER))
+    return client
+
+
+def rows_of(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_cohort_page_gives_the_sentence_the_interval_and_the_denominator(cohort, client):
+    """2024: Black (merged) 53 of 5,000 against White British 200 of 40,000: RRI 2.1 (1.6 to 2.9)."""
+    # Black African 3 is small, so Black Caribbean and Black African are merged: 50 + 3 = 53
+    # children of 2000 + 3000 = 5000; rate 106 per 10,000; White British 200 / 40000 = 50.
+    # RRI = 106 / 50 = 2.12; variance = 1/53 - 1/5000 + 1/200 - 1/40000 = 0.0236429,
+    # se = 0.153763, 1.96 se = 0.301375, ln 2.12 = 0.751416: 1.568 to 2.866.
+    body = client.get(URL).content.decode()
+    assert (
+        "Black children are 2.1 times as likely as White British children to be in care "
+        "(95% CI 1.6 to 2.9)." in body
+    )
+    assert "ONS mid-year estimates, aged 0 to 17" in body
+    assert "Black Caribbean, Black African are shown together" in body
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in body and 'role="img"' in body
+    assert "Synthetic data" not in body
+
+
+def test_public_sees_c_where_staff_see_the_count_marked(cohort, client):
+    """2023: Refused (3) is small, so the next smallest cell, Black (65), is hidden too."""
+    # 2023 Black: 45 + 20 = 65 (merged because 2024 needed it); cells 190, 65, 3: 3 is primary,
+    # and with the total shown the smallest other non-zero cell, 65, is secondary.
+    public = client.get(URL + "?year=2023").content.decode()
+    assert ">65<" not in public and "Figures for children of" not in public
+    assert "Figures marked c are suppressed" in public
+    staff = manager_client().get(URL + "?year=2023").content.decode()
+    assert '65 <span class="govuk-body-s">(not suppressed)</span>' in staff
+    assert "Do not share them" in staff
+
+
+def test_csv_has_every_year_names_the_denominator_and_suppresses(cohort, client):
+    """The CSV has a row per group per year (and the total), the denominator and the c symbols."""
+    response = client.get(URL + "?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    table = rows_of(response)
+    assert {r["Year"] for r in table} == {"2023", "2024"}
+    black_2023 = next(r for r in table if r["Year"] == "2023" and r["Group"] == "Black")
+    assert black_2023["Children in cohort"] == "c" and black_2023["Relative rate index"] == "c"
+    assert all(r["Denominator"] == "ONS mid-year estimates, aged 0 to 17" for r in table)
+    black_2024 = next(r for r in table if r["Year"] == "2024" and r["Group"] == "Black")
+    assert black_2024["Relative rate index"] == "2.1"
+    assert black_2024["95% confidence interval"] == "1.6 to 2.9"
+    assert black_2024["Significance"] == "over-represented"
+
+
+def test_reference_can_be_all_other_children(cohort, client):
+    """Against all other children, 2024 Black: 53 of 5,000 against 200 of 40,000 (the others)."""
+    # total 253 of 45,000; others: 253 - 53 = 200 of 45000 - 5000 = 40000: the same RRI 2.12.
+    body = client.get(URL + "?reference=all-other").content.decode()
+    assert "2.1 times as likely as all other children to be in care" in body
+
+
+def test_synthetic_data_is_labelled_on_pages_and_csv(client):
+    """The demo cohorts say Synthetic data on their page, the index, the overview and the CSV."""
+    make_plan()
+    assert load_synthetic_data() > 0
+    url = "/disproportionality/cohorts/synthetic-children-in-care/"
+    for page in (url, "/disproportionality/", "/disproportionality/by/ethnicity/"):
+        assert "Synthetic data" in client.get(page).content.decode(), page
+    table = rows_of(client.get(url + "?format=csv"))
+    assert table and all(r["Data"] == "Synthetic data" for r in table)
+    assert "synthetic" in client.get(url + "?format=csv")["Content-Disposition"]
+    assert len({r["Year"] for r in table}) == 5
+
+
+def test_overview_lists_every_cohort_for_the_characteristic(cohort, client):
+    """The ethnicity overview has a section for the cohort with its latest year."""
+    body = client.get("/disproportionality/by/ethnicity/").content.decode()
+    assert "Children in care" in body and "2024" in body
+    assert rows_of(client.get("/disproportionality/by/ethnicity/?format=csv"))
+
+
+def test_plan_node_links_to_the_cohorts_that_name_it(cohort, client):
+    """The plan node a cohort names links to the cohort's page; the cohort page links back."""
+    body = client.get("/plans/test-plan/p1-c1/").content.decode()
+    assert f'href="{URL}?area={AREA}"' in body
+    assert 'href="/plans/test-plan/p1-c1/"' in client.get(URL).content.decode()
+
+
+def test_a_cohort_without_counts_says_so(client):
+    """A cohort with no counts gives a page saying so, not an error."""
+    make_cohort(code="empty", nodes=())
+    from cyplan.disproportionality.models import Cohort, CohortCount
+
+    CohortCount.objects.filter(cohort=Cohort.objects.get(code="empty")).delete()
+    response = client.get("/disproportionality/cohorts/empty/")
+    assert response.status_code == 200 and "No counts of" in response.content.decode()
+    assert client.get("/disproportionality/cohorts/nope/").status_code == 404
+
+
+def test_cyplan_demo_loads_the_synthetic_cohorts_linked_to_priority_4(builtin_plans):
+    """`cyplan demo` makes the synthetic cohorts for the plans' area, linked to disproportionality nodes."""
+    from django.core.management import call_command
+
+    from cyplan.disproportionality.models import Cohort, CohortCount
+
+    call_command("demo", stdout=io.StringIO())
+    care = Cohort.objects.get(code="synthetic-children-in-care")
+    assert care.is_synthetic and care.denominator.is_synthetic
+    assert set(CohortCount.objects.filter(cohort=care).values_list("area_code", flat=True)) == {
+        "E09000006"
+    }
+    assert ("bromley-cypp-2021-2024", "priority-4") in set(
+        care.nodes.values_list("plan_slug", "node_key")
+    )
+    call_command("demo", stdout=io.StringIO())  # again: remade, not doubled
+    assert CohortCount.objects.filter(cohort=care, year="2024", group="WBRI").count() == 1
