@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/plans/", include("cyplan.api.urls")),
     path("", include("cyplan.delivery.urls")),
     path("", include("cyplan.outcomes.urls")),
+    path("", include("cyplan.voice.urls")),
     path("", include("cyplan.plans.urls")),
 ]
