@@ -59,6 +59,18 @@ MATRIX = {
     "outcomes:scorecard": ("/plans/test-plan/scorecard/", ALL_OK),
     "outcomes:value-new": ("/indicators/cla-rate/values/new/", MANAGERS),
     "outcomes:value-edit": ("/indicators/values/{value}/", MANAGERS),
+    "voice:have-your-say": ("/have-your-say/", ALL_OK),
+    "voice:have-your-say-easy": ("/have-your-say/easy-read/", ALL_OK),
+    "voice:thanks": ("/have-your-say/thank-you/", ALL_OK),
+    "voice:index": ("/you-said-we-did/", ALL_OK),
+    "voice:item": ("/you-said-we-did/{voice_item}/", ALL_OK),
+    "voice:staff": ("/voice/", MANAGERS),
+    "voice:staff-new": ("/voice/new/", MANAGERS),
+    "voice:staff-item": ("/voice/{voice_item}/", MANAGERS),
+    "voice:response-new": ("/voice/{voice_item}/responses/new/", MANAGERS),
+    "voice:response-edit": ("/voice/responses/{voice_response}/", MANAGERS),
+    # Safeguarding leads are a group, not a role: no role here is in it (tests/voice).
+    "voice:safeguarding": ("/voice/safeguarding/", row(302, 403, 403, 403, 403, 403)),
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {
@@ -119,11 +131,12 @@ def world(tmp_path, settings):
         users["lead"], update, SimpleUploadedFile("notes.txt", b"Course list\n")
     )
     from tests.outcomes.helpers import value
+    from tests.voice.helpers import voice_world
 
     figure = value("cla-rate", "E06000099", "2024", 41.0, 30, 7300, name="Testshire")
     return {
         "users": users,
-        "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk},
+        "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk, **voice_world()},
     }
 
 
