@@ -113,3 +113,12 @@ def outcomes_site(demo_site):
     call_command("data", "load-key-figures", stdout=open(os.devnull, "w"))
     call_command("data", "load-shared", str(SHARED_DATA), stdout=open(os.devnull, "w"))
     return demo_site
+
+
+@pytest.fixture
+def voice_site(demo_site):
+    """The demo site with the example "you said, we did" items and the demo safeguarding lead."""
+    from cyplan.voice.demo import create_example_voice
+
+    create_example_voice()
+    return demo_site
