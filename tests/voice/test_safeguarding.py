@@ -132,3 +132,13 @@ def test_production_warns_without_a_safeguarding_contact(settings):
     assert [w.id for w in safeguarding_contact(None)] == ["cyplan.voice.W001"]
     settings.CYPLAN_SAFEGUARDING_EMAIL = "sg@council.example"
     assert safeguarding_contact(None) == []
+
+
+def test_the_admin_does_not_open_feedback():
+    """Feedback is not in the Django admin (so a superuser cannot read flagged items there)."""
+    from django.contrib import admin
+
+    from cyplan.voice.models import Response, Theme
+
+    assert Theme in admin.site._registry
+    assert Feedback not in admin.site._registry and Response not in admin.site._registry
