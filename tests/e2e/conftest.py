@@ -122,3 +122,12 @@ def disproportionality_site(demo_site):
 
     load_synthetic_data()
     return demo_site
+
+
+@pytest.fixture
+def voice_site(demo_site):
+    """The demo site with the example "you said, we did" items and the demo safeguarding lead."""
+    from cyplan.voice.demo import create_example_voice
+
+    create_example_voice()
+    return demo_site

@@ -70,6 +70,18 @@ MATRIX = {
     "disproportionality:characteristic": ("/disproportionality/by/ethnicity/", ALL_OK),
     "disproportionality:import": ("/disproportionality/import/", MANAGERS),
     "disproportionality:enter": ("/disproportionality/cohorts/children-in-care/enter/", MANAGERS),
+    "voice:have-your-say": ("/have-your-say/", ALL_OK),
+    "voice:have-your-say-easy": ("/have-your-say/easy-read/", ALL_OK),
+    "voice:thanks": ("/have-your-say/thank-you/", ALL_OK),
+    "voice:index": ("/you-said-we-did/", ALL_OK),
+    "voice:item": ("/you-said-we-did/{voice_item}/", ALL_OK),
+    "voice:staff": ("/voice/", MANAGERS),
+    "voice:staff-new": ("/voice/new/", MANAGERS),
+    "voice:staff-item": ("/voice/{voice_item}/", MANAGERS),
+    "voice:response-new": ("/voice/{voice_item}/responses/new/", MANAGERS),
+    "voice:response-edit": ("/voice/responses/{voice_response}/", MANAGERS),
+    # Safeguarding leads are a group, not a role: no role here is in it (tests/voice).
+    "voice:safeguarding": ("/voice/safeguarding/", row(302, 403, 403, 403, 403, 403)),
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {
@@ -130,6 +142,7 @@ def world(tmp_path, settings):
         users["lead"], update, SimpleUploadedFile("notes.txt", b"Course list\n")
     )
     from tests.outcomes.helpers import value
+    from tests.voice.helpers import voice_world
 
     figure = value("cla-rate", "E06000099", "2024", 41.0, 30, 7300, name="Testshire")
     from cyplan.reports.models import ReportJob
@@ -146,7 +159,7 @@ def world(tmp_path, settings):
     __import__("tests.disproportionality.helpers", fromlist=["make_cohort"]).make_cohort()
     return {
         "users": users,
-        "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk, "job": job.pk},
+        "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk, "job": job.pk, **voice_world()},
     }
 
 

@@ -63,6 +63,7 @@ def test_production_settings_are_secure(tmp_path):
         "DJANGO_SECRET_KEY": "x" * 60 + "-a-long-random-production-secret-key-for-the-test",
         "DJANGO_ALLOWED_HOSTS": "cyplan.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "CYPLAN_SAFEGUARDING_EMAIL": "safeguarding@example.org",  # else cyplan.voice.W001
         "PATH": "/usr/bin:/bin",
     }
     code = (

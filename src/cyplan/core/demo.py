@@ -16,6 +16,7 @@ from cyplan.accounts.models import Profile, Role
 from cyplan.delivery import services
 from cyplan.delivery.models import ProgressUpdate
 from cyplan.plans.models import Board, Organisation, Plan, PlanNode
+from cyplan.voice.demo import create_example_voice
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ def create_demo_accounts() -> list[DemoAccount]:
 @transaction.atomic
 def create_example_updates() -> int:
     """Make the example updates once; return how many were made."""
+    create_example_voice()  # the "you said, we did" examples (cyplan.voice.demo)
     if ProgressUpdate.objects.filter(is_example=True).exists():
         return 0
     User = get_user_model()

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cyplan.reports",
     "cyplan.returns",
     "cyplan.disproportionality",
+    "cyplan.voice",
 ]
 
 # Disclosure control: counts from 1 to this number minus one are suppressed in public outputs.
@@ -192,6 +193,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("CYPLAN_FROM_EMAIL", "cyplan@localhost")
 CYPLAN_SITE_URL = os.environ.get("CYPLAN_SITE_URL", "http://127.0.0.1:8000")
+CYPLAN_SAFEGUARDING_EMAIL = os.environ.get(
+    "CYPLAN_SAFEGUARDING_EMAIL", ""
+)  # see cyplan/voice/conf.py
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("cyplan.outcomes.urls")),
     path("", include("cyplan.reports.urls")),
     path("", include("cyplan.disproportionality.urls")),
+    path("", include("cyplan.voice.urls")),
     path("", include("cyplan.plans.urls")),
 ]

@@ -10,11 +10,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cyplan.plans.models import Plan
 from cyplan.reports import content, render
+from cyplan.voice.report_cli import add_you_said_we_did, run_you_said_we_did
 
 EPILOG = """examples:
   cyplan report board-pack --board childrens-executive-board --period 2024-25-Q3 --format pdf --output ceb-q3.pdf
   cyplan report board-pack --board "Children's Executive Board" --format docx --output pack.docx
   cyplan report scrutiny --plan bromley-cef-portfolio-2024-2025 --format docx --output scrutiny.docx
+  cyplan report you-said-we-did --plan bromley-cypp-2021-2024 --year 2024 --format pdf --output ysdw.pdf
 """
 
 
@@ -34,7 +36,10 @@ class Progress:
 
 
 class Command(BaseCommand):
-    help = "Make a board pack or a scrutiny report as PDF, Word, Excel or HTML."
+    help = (
+        "Make a report from the live plan: a board pack or a scrutiny report (PDF, Word, Excel "
+        "or HTML), or the annual 'you said, we did' report (HTML or PDF)."
+    )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -61,6 +66,7 @@ class Command(BaseCommand):
         )
         scrutiny.add_argument("--plan", required=True, metavar="SLUG")
         self._common(scrutiny)
+        add_you_said_we_did(actions, sub)
 
     def _common(self, parser):
         parser.add_argument(
@@ -79,6 +85,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, action, **options):
+        if action == "you-said-we-did":
+            return run_you_said_we_did(self, **options)
         progress = Progress(sys.stderr, 3)
         try:
             progress.step("Gathering the plan, its updates and its figures")

@@ -1,0 +1,105 @@
+"""Emails: a possible disclosure to the safeguarding contact, and a response to a follower.
+
+Sent through Django's email backend (the console in development). A safeguarding email
+names the item and links to it; it never carries the child's words or contact details, so
+that they stay behind the sign-in and the safeguarding leads group.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+
+from cyplan.voice import conf
+
+log = logging.getLogger(__name__)
+
+
+def _url(name: str, *args) -> str:
+    return settings.CYPLAN_SITE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def safeguarding_recipients() -> list[str]:
+    leads = (
+        get_user_model()
+        .objects.filter(groups__name=conf.safeguarding_group(), is_active=True)
+        .exclude(email="")
+    )
+    found = conf.safeguarding_emails() + [u.email for u in leads]
+    return list(dict.fromkeys(found))
+
+
+def notify_safeguarding(item) -> bool:
+    """Tell the safeguarding contact and leads at once. Returns True when an email went."""
+    recipients = safeguarding_recipients()
+    if not recipients:
+        log.error("voice item %s flagged for safeguarding but no one to tell", item.pk)
+        return False
+    how = (
+        "automatically, because its words matched: " + item.safeguarding_reason
+        if item.flagged_automatically
+        else "by a member of staff: " + (item.safeguarding_reason or "no reason given")
+    )
+    body = (
+        f"Feedback item #{item.pk} may be a disclosure of harm and needs a safeguarding "
+        f"lead to read it now.\n\n"
+        f"It was flagged {how}.\n"
+        f"Received: {timezone.localtime(item.created_on):%d %B %Y %H:%M}, "
+        f"through {item.channel_label}.\n"
+        f"Contact details left: {'yes' if item.contact_email or item.contact_name else 'no'}.\n\n"
+        f"Read it (sign-in and the safeguarding leads group needed):\n"
+        f"{_url('voice:staff-item', item.pk)}\n\n"
+        "The item is hidden from everyone else and will never be published. This email "
+        "does not contain the child's words.\n"
+    )
+    try:
+        send_mail(
+            f"[cyplan] Safeguarding: possible disclosure in feedback #{item.pk}",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+            fail_silently=False,
+        )
+    except Exception:  # the item is kept and flagged even when the mail server is down
+        log.exception("could not send the safeguarding email for voice item %s", item.pk)
+        return False
+    item.safeguarding_notified_at = timezone.now()
+    item.save(update_fields=["safeguarding_notified_at"])
+    return True
+
+
+def tell_follower(response) -> bool:
+    """Email the person who asked to hear back that their item has a published response."""
+    item = response.feedback
+    if not (item.follow and item.contact_email) or response.followers_told_at:
+        return False
+    greeting = f"Hello {item.contact_name}," if item.contact_name else "Hello,"
+    body = (
+        f"{greeting}\n\n"
+        f"Thank you for telling us what you think on {item.said_on:%d %B %Y}.\n"
+        f"We have written back. You can read what we did here:\n"
+        f"{_url('voice:item', item.pk)}\n\n"
+        f"What we said: {response.get_status_display()}.\n"
+        f"{response.text}\n\n"
+        "You are getting this email because you asked us to tell you. We will not use your "
+        "email address for anything else.\n"
+    )
+    try:
+        send_mail(
+            "We have replied to what you told us",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [item.contact_email],
+            fail_silently=False,
+        )
+    except Exception:
+        log.exception("could not email the follower of voice item %s", item.pk)
+        return False
+    response.followers_told_at = timezone.now()
+    response.save(update_fields=["followers_told_at"])
+    return True

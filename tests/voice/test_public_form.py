@@ -1,0 +1,126 @@
+"""The public form: stored for moderation, spam protection (honeypot, rate limit), following."""
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+
+from cyplan.voice import services
+from cyplan.voice.models import Feedback
+
+from .helpers import manager, response, voice_plan
+
+pytestmark = pytest.mark.django_db
+GOOD = {"text": "The park needs lights", "age_band": "16_18", "about_me": ["send"]}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_submission_is_stored_for_moderation_never_published(client):
+    """A valid form is stored as new, from the public form, with the group it gave."""
+    assert client.post("/have-your-say/", GOOD).status_code == 302
+    item = Feedback.objects.get()
+    assert item.state == Feedback.State.NEW and item.published_text == ""
+    assert (item.channel, item.age_band, item.send, item.care_experienced) == (
+        "public_form",
+        "16_18",
+        True,
+        False,
+    )
+    assert "The park needs lights" not in client.get("/you-said-we-did/").content.decode()
+
+
+def test_the_easy_read_form_marks_its_items(client):
+    """Items sent with the easy-read form say so."""
+    client.post("/have-your-say/easy-read/", {"text": "More buses"})
+    assert Feedback.objects.get().easy_read
+
+
+def test_honeypot_submission_is_thanked_and_thrown_away(client):
+    """A filled honeypot gets the usual thank-you redirect and nothing is stored."""
+    response = client.post("/have-your-say/", {**GOOD, "website": "http://spam.example"})
+    assert response.status_code == 302 and response["Location"] == "/have-your-say/thank-you/"
+    assert Feedback.objects.count() == 0
+
+
+def test_rate_limit_per_address(settings):
+    """With a limit of 3 an hour, the 4th item from one address is refused (429); another address is not."""
+    settings.CYPLAN_FEEDBACK_RATE_LIMIT = "3"
+    first = Client(REMOTE_ADDR="203.0.113.5")
+    codes = [first.post("/have-your-say/", GOOD).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
+    assert Feedback.objects.count() == 3
+    assert "999" in first.post("/have-your-say/", GOOD).content.decode()  # help is still shown
+    assert Client(REMOTE_ADDR="198.51.100.7").post("/have-your-say/", GOOD).status_code == 302
+    assert Feedback.objects.count() == 4
+
+
+def test_the_cache_never_holds_the_address(settings):
+    """The rate-limit key is a keyed hash, not the address itself."""
+    from cyplan.voice import spam
+
+    spam.count_submission("203.0.113.9")
+    assert "203.0.113.9" not in spam._key("203.0.113.9")
+
+
+def test_errors_are_listed_and_nothing_is_stored(client):
+    """An empty message, or following without an email, is explained and changes nothing."""
+    response = client.post("/have-your-say/", {"text": " ", "follow": "on"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Tell us what you think" in page
+    assert "Give your email address if you want us to tell you what happens" in page
+    assert Feedback.objects.count() == 0
+
+
+def test_follower_is_emailed_once_when_a_response_is_published(client):
+    """Someone who left an email and asked is told when the response goes public, once."""
+    voice_plan()
+    staff = manager()
+    client.post(
+        "/have-your-say/",
+        {
+            "text": "More benches",
+            "contact_name": "Sam",
+            "contact_email": "sam@example.org",
+            "follow": "on",
+        },
+    )
+    item = Feedback.objects.get()
+    item.published_text = "More benches in the park"
+    item.save()
+    services.approve_feedback(staff, item)
+    mail.outbox.clear()
+    draft = response(staff, item, approve=False)
+    assert mail.outbox == []  # a draft tells no one
+    services.approve_response(staff, draft)
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+    assert f"/you-said-we-did/{item.pk}/" in mail.outbox[0].body
+    services.approve_response(staff, draft)
+    assert len(mail.outbox) == 1
+
+
+def test_no_email_without_asking(client):
+    """An email address without the follow box ticked gets no message."""
+    voice_plan()
+    staff = manager()
+    client.post("/have-your-say/", {"text": "More benches", "contact_email": "sam@example.org"})
+    item = Feedback.objects.get()
+    item.published_text = "More benches"
+    item.save()
+    services.approve_feedback(staff, item)
+    mail.outbox.clear()
+    response(staff, item)
+    assert mail.outbox == []
+
+
+def test_the_form_needs_csrf():
+    """Without the CSRF token the form is refused."""
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/have-your-say/", GOOD).status_code == 403
+    assert Feedback.objects.count() == 0
