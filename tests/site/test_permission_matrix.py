@@ -159,7 +159,13 @@ def world(tmp_path, settings):
     __import__("tests.disproportionality.helpers", fromlist=["make_cohort"]).make_cohort()
     return {
         "users": users,
-        "ids": {"update": update.pk, "evidence": evidence.pk, "value": figure.pk, "job": job.pk, **voice_world()},
+        "ids": {
+            "update": update.pk,
+            "evidence": evidence.pk,
+            "value": figure.pk,
+            "job": job.pk,
+            **voice_world(),
+        },
     }
 
 

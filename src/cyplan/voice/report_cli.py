@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from cyplan.plans.models import Plan
 
 
-
 def _write(path: str, data: bytes) -> None:
     """Write the whole file or nothing (a temporary file renamed into place)."""
     target = Path(path)

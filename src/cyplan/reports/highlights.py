@@ -1,0 +1,104 @@
+"""The sections other parts of cyplan add to a board pack: "you said, we did" and
+disproportionality highlights. Both use only what the public may see of the voice items
+(approved, moderated, never a safeguarding item) and disclosure control on every count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.conf import settings
+
+from cyplan.analytics.disclosure import disclose_count
+from cyplan.reports.content import Section
+
+MAX_ITEMS = 8
+
+
+def _count(value: int, public: bool) -> str:
+    shown = disclose_count(value, settings.CYPLAN_DISCLOSURE_THRESHOLD, public).shown
+    return str(shown)
+
+
+def voice_highlights(plan, period, public: bool) -> list[Section]:
+    """The plan's published "you said, we did" items up to the end of the period."""
+    from cyplan.voice.publication import STATUS_LABELS, latest_status, public_items
+
+    items = list(public_items().filter(plan=plan, said_on__lte=period.end))
+    if not items:
+        return []
+    statuses = Counter(latest_status(item) for item in items)
+    counts = ", ".join(
+        f"{STATUS_LABELS[status].lower()} {_count(n, public)}"
+        for status, n in statuses.most_common()
+    )
+    rows = []
+    for item in items[:MAX_ITEMS]:
+        responses = item.public_responses
+        did = responses[-1].text if responses else "No response yet"
+        rows.append(
+            [
+                item.said_on.strftime("%-d %b %Y"),
+                item.group_label,
+                item.published_text,
+                did,
+                STATUS_LABELS[latest_status(item)],
+            ]
+        )
+    return [
+        Section(
+            title='"You said, we did": highlights',
+            paragraphs=[
+                f"{_count(len(items), public)} published items up to {period.end:%-d %B %Y}. "
+                f"By the status of their latest response: {counts}.",
+                "Only moderated, approved items appear; nothing flagged for safeguarding ever does.",
+            ],
+            headers=["Said on", "Who said it", "You said", "We did", "Status"],
+            rows=rows,
+            label="Example data" if any(getattr(i, "is_example", False) for i in items) else "",
+        )
+    ]
+
+
+def disproportionality_highlights(plan, period, public: bool) -> list[Section]:
+    """For each cohort that concerns this plan (or its area), the groups that differ significantly."""
+    from cyplan.analytics.disproportionality import OVER, UNDER
+    from cyplan.disproportionality import services
+    from cyplan.disproportionality.models import Cohort
+
+    linked = Cohort.objects.filter(nodes__plan_slug=plan.slug).distinct()
+    cohorts = list(linked) or list(Cohort.objects.all())
+    rows, synthetic, sentences = [], False, []
+    for cohort in cohorts:
+        try:
+            page = services.cohort_page(
+                cohort, characteristic="ethnicity", area_code=plan.area.code, public=public
+            )
+        except services.NoData:
+            continue
+        synthetic = synthetic or page.synthetic
+        sentences.extend(page.headline[:3])
+        for row in page.rows:
+            if row.is_reference or row.significance not in (OVER, UNDER):
+                continue
+            rows.append(
+                [cohort.title, page.year, row.label, row.rri, row.interval, row.significance]
+            )
+    if not rows and not sentences:
+        return []
+    return [
+        Section(
+            title="Disproportionality: groups over- or under-represented",
+            paragraphs=sentences or ["No group differs significantly from the reference group."],
+            headers=[
+                "Cohort",
+                "Year",
+                "Group",
+                "Relative rate index",
+                "95% interval",
+                "Significance",
+            ],
+            rows=rows,
+            label="Synthetic data" if synthetic else "",
+        )
+    ]
