@@ -36,5 +36,12 @@ class Command(BaseCommand):
             out.write(
                 f"  {account.username:<8} password {account.password:<18} {account.description}"
             )
+        from cyplan.voice.demo import SAFEGUARDING_ACCOUNT
+
+        name, password = SAFEGUARDING_ACCOUNT
+        out.write(
+            f"  {name:<8} password {password:<18} safeguarding lead: the only one who sees "
+            "feedback flagged as a possible disclosure"
+        )
         out.write("Press Ctrl+C to stop the server.")
         out.write("")
