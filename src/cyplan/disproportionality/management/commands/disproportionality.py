@@ -22,6 +22,7 @@ EPILOG = """examples:
   cyplan disproportionality add-cohort children-in-care --title "Children in care at 31 March" --phrase "to be in care" --denominator ons-0-17 --node bromley-cypp-2021-2024:priority-4
   cyplan disproportionality import --cohort children-in-care counts.xlsx
   cyplan disproportionality load-synthetic
+  cyplan disproportionality from-returns --cohort children-in-care --indicator cla-count --year 2024
 """
 
 
@@ -102,6 +103,19 @@ class Command(BaseCommand):
         target.add_argument("--cohort", dest="import_cohort", metavar="CODE")
         target.add_argument("--denominator", dest="import_denominator", metavar="CODE")
         imp.add_argument("file")
+        ret = actions.add_parser(
+            "from-returns",
+            help="a child-level cohort's counts by group, computed from the statutory returns",
+            epilog="example:\n  cyplan disproportionality from-returns --cohort children-in-care "
+            "--indicator cla-count --year 2024",
+            **sub,
+        )
+        ret.add_argument("--cohort", dest="returns_cohort", required=True, metavar="CODE")
+        ret.add_argument(
+            "--indicator", required=True, metavar="CODE", help="a count indicator, e.g. cla-count"
+        )
+        ret.add_argument("--year", dest="returns_year", required=True, type=int, metavar="YYYY")
+        ret.add_argument("--store", metavar="FILE", help="the analytical store (default: data dir)")
         actions.add_parser(
             "load-synthetic",
             help="make the labelled synthetic demo cohorts for the loaded plans' area",
@@ -266,3 +280,22 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Made {made} synthetic counts (labelled 'Synthetic data' wherever they appear)."
         )
+
+    def do_from_returns(
+        self, returns_cohort, indicator, returns_year, store=None, characteristic="ethnicity", **_
+    ):
+        from cyplan.disproportionality.returns import counts_from_store
+        from cyplan.returns.management.commands.returns import default_store
+
+        cohort = Cohort.objects.filter(code=returns_cohort).first()
+        if cohort is None:
+            raise CommandError(
+                f"no cohort {returns_cohort!r}: add it first with 'cyplan disproportionality add-cohort'"
+            )
+        try:
+            summary = counts_from_store(
+                cohort, store or default_store(), indicator, returns_year, characteristic
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(self.style.SUCCESS(str(summary)))
