@@ -23,7 +23,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    """Chromium for the whole session. It asks for the live server so that it closes first:
+    its kept-alive connections then end while the server still shares the test database with
+    its request threads (otherwise those threads fail as the server stops)."""
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), (
