@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cyplan.outcomes",
     "cyplan.reports",
     "cyplan.returns",
+    "cyplan.ops",
 ]
 
 # Disclosure control: counts from 1 to this number minus one are suppressed in public outputs.
