@@ -13,11 +13,15 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     """Run a management command, e.g. ``cyplan plan list``."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cyplan.site.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv if argv is None else argv)
     args[0] = "cyplan"
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+    except ImproperlyConfigured as error:  # e.g. production settings missing: one clear line
+        sys.exit(f"cyplan: {error}")
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m cyplan.cli

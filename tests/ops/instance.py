@@ -38,7 +38,10 @@ def populate() -> dict:
     services.attach_evidence(lead, first, SimpleUploadedFile("courses.pdf", PDF))
     services.approve(manager, first)
     second = services.save_update(
-        lead, other, services.UpdateInput("2024-25-Q3", "at_risk", "Hub <b>delayed</b>."), submit=True
+        lead,
+        other,
+        services.UpdateInput("2024-25-Q3", "at_risk", "Hub <b>delayed</b>."),
+        submit=True,
     )
     services.return_update(manager, second, comment="Say when it will open")
     figures = ValueInput("E06000099", "Testshire", "2024", 41.0, 30, 7300, "", "entered by hand")
@@ -86,10 +89,7 @@ def fingerprint() -> dict:
         "values": _rows(IndicatorValue),
         "targets": _rows(IndicatorTarget),
         "audit": [
-            {**entry, "pk": entry["id"]}
-            for entry in AuditEntry.objects.order_by("pk").values()
+            {**entry, "pk": entry["id"]} for entry in AuditEntry.objects.order_by("pk").values()
         ],
-        "users": list(
-            get_user_model().objects.order_by("pk").values("pk", "username", "password")
-        ),
+        "users": list(get_user_model().objects.order_by("pk").values("pk", "username", "password")),
     }

@@ -28,7 +28,9 @@ def instance(tmp_path, settings):
     populate()
     con = duckdb.connect(str(settings.DATA_DIR / "analytics.duckdb"))
     con.execute("create table ssda903_header (LA varchar, child varchar, year integer)")
-    con.execute("insert into ssda903_header values ('E06000099', 'p-1', 2024), ('E06000099', 'p-2', 2024)")
+    con.execute(
+        "insert into ssda903_header values ('E06000099', 'p-1', 2024), ('E06000099', 'p-2', 2024)"
+    )
     con.close()
     return tmp_path
 
@@ -133,22 +135,28 @@ def _rewrite(source, target, change):
     ("change", "message"),
     [
         (
-            lambda name, data: data.replace(b"Six courses", b"Ten courses")
-            if name == "db/delivery.progressupdate.json"
-            else data,
+            lambda name, data: (
+                data.replace(b"Six courses", b"Ten courses")
+                if name == "db/delivery.progressupdate.json"
+                else data
+            ),
             "checksum does not match",
         ),
         (lambda name, data: None if name.startswith("media/") else data, "missing from"),
         (
-            lambda name, data: data.replace(b"cyplan-backup/1", b"cyplan-backup/9")
-            if name == "manifest.json"
-            else data,
+            lambda name, data: (
+                data.replace(b"cyplan-backup/1", b"cyplan-backup/9")
+                if name == "manifest.json"
+                else data
+            ),
             "format",
         ),
         (
-            lambda name, data: data.replace(b'"0002_indicator_target"', b'"0003_future"')
-            if name == "manifest.json"
-            else data,
+            lambda name, data: (
+                data.replace(b'"0002_indicator_target"', b'"0003_future"')
+                if name == "manifest.json"
+                else data
+            ),
             "different migration state",
         ),
     ],

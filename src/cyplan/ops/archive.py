@@ -288,9 +288,7 @@ def _safe_member(name: str) -> bool:
 
 def database_has_data(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """The tables holding rows, apart from those a fresh ``migrate`` fills itself."""
-    return [
-        name for name, count in table_counts(using).items() if count and name not in BUILT_IN
-    ]
+    return [name for name, count in table_counts(using).items() if count and name not in BUILT_IN]
 
 
 def restore_archive(

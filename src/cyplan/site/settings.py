@@ -39,7 +39,7 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "cyplan will not start in production without "
             + ", ".join(missing)
-            + ". Set them in the environment (see docs/deployment.md)."
+            + ". Set each in the environment (see docs/deployment.md)."
         )
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
     DEBUG = False
@@ -206,6 +206,11 @@ STATICFILES_DIRS = [_built, PACKAGE_DIR / "static"] if _built.is_dir() else [PAC
 if (_node_modules / "govuk-frontend" / "dist").is_dir():
     STATICFILES_DIRS.append(("govuk-frontend", _node_modules / "govuk-frontend" / "dist"))
 WHITENOISE_USE_FINDERS = True
+if PRODUCTION:  # `cyplan collectstatic` writes hashed, compressed copies that WhiteNoise serves
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
@@ -221,6 +226,10 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The site's own https:// address(es) behind the proxy, e.g. https://cyplan.example.gov.uk
+    CSRF_TRUSTED_ORIGINS = [
+        o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+    ] or [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS if h != "*"]
 
 LOGGING = {
     "version": 1,

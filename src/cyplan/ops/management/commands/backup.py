@@ -33,7 +33,9 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the archive to write (a .zip file; replaced if it exists)")
+        parser.add_argument(
+            "file", help="the archive to write (a .zip file; replaced if it exists)"
+        )
 
     def handle(self, *args, file, **options):
         try:
