@@ -77,6 +77,7 @@ CYPLAN_DISCLOSURE_THRESHOLD = int(os.environ.get("CYPLAN_DISCLOSURE_THRESHOLD", 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cyplan.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,7 +144,11 @@ def _database() -> dict:
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'cyplan.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=0 if url.startswith("sqlite") else 60,
+        conn_health_checks=True,  # a connection lost while idle is replaced, not used
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers carry on while an import writes; IMMEDIATE takes the write
         # lock at the start of a transaction instead of failing half-way through it.
