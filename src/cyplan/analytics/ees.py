@@ -134,10 +134,12 @@ def csv_rows(path: Path) -> Iterator[list[str]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             yield from csv.reader(handle)
-    except (FileNotFoundError, UnicodeDecodeError) as error:
+    except (FileNotFoundError, UnicodeDecodeError, csv.Error) as error:
         message, action = "The file does not exist.", "Check the path."
         if isinstance(error, UnicodeDecodeError):
             message, action = f"Not UTF-8 text (byte {error.start}).", "Save it as 'CSV UTF-8'."
+        elif isinstance(error, csv.Error):
+            message, action = f"Not a readable CSV file ({error}).", "Save it as 'CSV UTF-8'."
         raise DataFileError([DataProblem(str(path), 0, "", message, action)]) from error
 
 

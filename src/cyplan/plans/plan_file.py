@@ -141,7 +141,16 @@ def plan_schema() -> dict:
 def parse_yaml(text: str, name: str) -> PlanFile:
     """Parse YAML text into data and positions; a syntax error becomes a problem."""
     result = PlanFile(name=name)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:  # a control character, before any parsing
+        line = text[: error.position].count("\n") + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        result.problems.append(
+            Problem(name, line, column, "", f"this is not valid YAML: character "
+                    f"#x{error.character:04x} is not allowed in a plan file; remove it")
+        )  # fmt: skip
+        return result
     try:
         root = loader.get_single_node()
         if root is None:
