@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, settings
 
 SCALE = float(os.environ.get("CYPLAN_FUZZ_SCALE", "1"))
 CASES: Counter[str] = Counter()
+#: (fuzzer, outcome) -> cases, e.g. ("review form", 302): shows the fuzzers reach both paths.
+OUTCOMES: Counter[tuple[str, object]] = Counter()
 LIMITS: dict[str, int] = {}
 
 
@@ -28,8 +30,10 @@ def fuzz(name: str, max_examples: int):
     )
 
 
-def ran(name: str) -> None:
+def ran(name: str, outcome: object = None) -> None:
     CASES[name] += 1
+    if outcome is not None:
+        OUTCOMES[name, outcome] += 1
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -37,4 +41,11 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("hostile input: cases run per fuzzer")
     for name in sorted(CASES):
-        terminalreporter.write_line(f"{name:40} {CASES[name]:6} (max_examples {LIMITS[name]})")
+        outcomes = ", ".join(
+            f"{outcome}: {count}"
+            for (n, outcome), count in sorted(OUTCOMES.items(), key=str)
+            if n == name
+        )
+        terminalreporter.write_line(
+            f"{name:32} {CASES[name]:6} (max_examples {LIMITS[name]}) {outcomes}"
+        )
