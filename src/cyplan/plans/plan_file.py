@@ -93,7 +93,22 @@ def dotted(path: Iterable) -> str:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML loading that keeps dates as text, so the schema sees what was written."""
+    """Safe YAML loading that keeps dates as text, so the schema sees what was written.
+
+    Aliases (``*name``) are refused: a plan file never needs them, and nested aliases
+    ("billion laughs") would make a small file expand beyond memory.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"an alias (*{event.anchor}) is not allowed in a plan file; write the value out",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
