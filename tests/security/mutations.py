@@ -54,7 +54,17 @@ def mangled_lines(draw, text: str) -> bytes:
             lines = [""]
         kind = draw(
             st.sampled_from(
-                ["drop", "repeat", "swap", "cell", "insert", "truncate", "garble-header"]
+                [
+                    "drop",
+                    "repeat",
+                    "swap",
+                    "cell",
+                    "insert",
+                    "truncate",
+                    "garble-header",
+                    "crlf",
+                    "trailing-space",
+                ]  # the last two are harmless: the file must still load
             )
         )
         index = draw(st.integers(0, len(lines) - 1))
@@ -76,6 +86,10 @@ def mangled_lines(draw, text: str) -> bytes:
         elif kind == "truncate":
             joined = "".join(lines)
             lines = [joined[: draw(st.integers(0, len(joined)))]]
+        elif kind == "crlf":  # saved on Windows
+            lines = [line.rstrip("\n") + "\r\n" if line.endswith("\n") else line for line in lines]
+        elif kind == "trailing-space":
+            lines[-1] = lines[-1].rstrip("\n") + "   \n"
         elif kind == "garble-header":
             lines[0] = draw(hostile_text) + lines[0][draw(st.integers(0, len(lines[0]))) :]
     result = "".join(lines)
