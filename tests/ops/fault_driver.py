@@ -1,7 +1,8 @@
-"""A cyplan process for the database-fault tests: ``python -m tests.ops.fault_driver STEP``.
+"""A cyplan process for the database-fault and portability tests:
+``python -m tests.ops.fault_driver STEP``.
 
-Run by tests/ops/test_faults.py with DATABASE_URL pointing at the PostgreSQL server the test
-controls. With CYPLAN_FAULT_DIR set, the import or the update pauses half-way through its
+Run by tests/ops/test_faults.py and test_backup_portable.py with DATABASE_URL pointing at the
+PostgreSQL server the test controls (or a SQLite file). With CYPLAN_FAULT_DIR set, the import or the update pauses half-way through its
 transaction (after the plan's nodes, or the update's row, are written), writes ``ready`` in
 that folder and waits for ``go``: the test stops the database in between. Prints one JSON
 line with what happened.
@@ -121,7 +122,36 @@ def submit_update() -> dict:
     return {"status": response.status_code, "body": response.content.decode()}
 
 
-STEPS = {"setup": setup, "counts": counts, "import": import_plan, "update": submit_update}
+def populate() -> dict:
+    """The populated instance of tests/ops/instance.py (plans, updates, evidence, approvals,
+    figures, a target, audit entries), in a freshly migrated database."""
+    from django.core.management import call_command
+
+    from tests.ops.instance import populate as fill
+
+    call_command("migrate", verbosity=0)
+    fill()
+    return counts()
+
+
+def fingerprint() -> dict:
+    """tests/ops/instance.py's fingerprint as JSON: times with their microseconds, file bytes
+    as hex."""
+    from tests.ops.instance import fingerprint as take
+
+    return json.loads(
+        json.dumps(take(), default=lambda o: o.hex() if isinstance(o, bytes) else str(o))
+    )
+
+
+STEPS = {
+    "setup": setup,
+    "counts": counts,
+    "import": import_plan,
+    "update": submit_update,
+    "populate": populate,
+    "fingerprint": fingerprint,
+}
 
 if __name__ == "__main__":
     print(json.dumps(STEPS[sys.argv[1]]()))
