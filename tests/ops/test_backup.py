@@ -199,3 +199,41 @@ def test_backed_up_models_cover_every_table():
     assert "core.auditentry" in names and "sessions.session" not in names
     assert names.index("core.auditentry") > names.index("plans.plan")
     assert names.index("core.auditentry") > names.index("auth.user")
+
+
+def _rewrite_resigned(source, target, name, change):
+    """Change one member and write a manifest whose checksum matches it (a consistent but
+    wrong archive, as a buggy tool might make)."""
+    import hashlib
+
+    with zipfile.ZipFile(source) as zin:
+        members = {info.filename: zin.read(info.filename) for info in zin.infolist()}
+    members[name] = change(members[name])
+    manifest = json.loads(members["manifest.json"])
+    manifest["checksums"][name] = hashlib.sha256(members[name]).hexdigest()
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(target, "w") as zout:
+        for member, data in members.items():
+            zout.writestr(member, data)
+
+
+def test_a_restore_that_fails_in_the_database_writes_no_files(instance, settings):
+    """An update pointing at a node that is not in the archive: the database load fails its
+    foreign-key check and rolls back, and no evidence file or store is left behind."""
+    target = instance / "backup.zip"
+    call_command("backup", str(target), stdout=io.StringIO())
+    broken = instance / "broken.zip"
+    _rewrite_resigned(
+        target, broken, "db/delivery.progressupdate.json",
+        lambda data: json.dumps(
+            [{**row, "fields": {**row["fields"], "node": 999999}} for row in json.loads(data)]
+        ).encode(),
+    )  # fmt: skip
+    wipe(instance, settings)
+    with pytest.raises(CommandError, match="could not be loaded.*Nothing was restored"):
+        call_command("restore", str(broken), stdout=io.StringIO())
+    assert Plan.objects.count() == 0 and AuditEntry.objects.count() == 0
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+    assert not (settings.DATA_DIR / "analytics.duckdb").exists()
+    assert list(settings.DATA_DIR.glob("analytics.duckdb*")) == []

@@ -15,9 +15,11 @@ The archive (``cyplan backup FILE``) holds:
   *not* in the archive.
 
 ``restore_archive`` checks the manifest and every checksum before it writes anything, refuses
-a database that holds data (unless ``force``), loads every row in one transaction with the
-rows' own ids (raw saves, as ``loaddata`` does, so the append-only audit log is loaded as it
-was), resets the id sequences, and only then writes the files.
+a database that holds data (unless ``force``), extracts the files into a staging folder beside
+their targets, loads every row in one transaction with the rows' own ids (raw saves, as
+``loaddata`` does, so the append-only audit log is loaded as it was), resets the id sequences,
+and only then moves the files into place (renames on the same file system). A failure before
+the commit leaves the database, the evidence folder and the store as they were.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -341,9 +344,87 @@ def restore_archive(
             )
     summary = Summary()
     with zipfile.ZipFile(archive) as zf:
-        _load_database(zf, manifest, summary, using)
-        _restore_files(zf, manifest, summary, media, store)
+        # Files first into a staging folder beside their targets (the slow, fallible part),
+        # then the database in one transaction, then quick renames into place.
+        staged = _stage_files(zf, manifest, media, store)
+        try:
+            _load_database(zf, manifest, summary, using)
+        except (DatabaseError, DeserializationError) as error:
+            staged.discard()
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise BackupError(
+                f"The archive's rows could not be loaded ({type(error).__name__}: {first}). "
+                "Nothing was restored: the database, evidence files and store are as they were."
+            ) from error
+        except BaseException:
+            staged.discard()
+            raise
+    staged.commit()
+    summary.media_files, summary.store = len(staged.media), staged.store is not None
     return summary
+
+
+@dataclass
+class _Staged:
+    """Files extracted beside where they go, moved into place only after the database."""
+
+    media_root: Path
+    folder: Path
+    media: list[PurePosixPath]
+    store_target: Path
+    store: Path | None
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.store is not None:
+            self.store.unlink(missing_ok=True)
+            Path(f"{self.store}.wal").unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        keep = set()
+        for relative in self.media:
+            destination = self.media_root.joinpath(*relative.parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder.joinpath("media", *relative.parts), destination)
+            keep.add(destination)
+        for path in list(self.media_root.rglob("*")):  # with --force: files the archive lacks
+            if path.is_file() and path not in keep and self.folder not in path.parents:
+                path.unlink()
+        if self.store is not None:
+            Path(f"{self.store_target}.wal").unlink(missing_ok=True)
+            os.replace(self.store, self.store_target)
+            wal = Path(f"{self.store}.wal")
+            if wal.exists():
+                os.replace(wal, Path(f"{self.store_target}.wal"))
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _stage_files(zf: zipfile.ZipFile, manifest: dict, media: Path, store: Path) -> _Staged:
+    media.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".restore-", dir=media))
+    staged = _Staged(media, folder, [], store, None)
+    try:
+        for name in manifest.get("checksums", {}):
+            if not name.startswith("media/"):
+                continue
+            relative = PurePosixPath(name).relative_to("media")
+            destination = folder.joinpath("media", *relative.parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(name) as source, open(destination, "wb") as out:
+                shutil.copyfileobj(source, out, CHUNK)
+            staged.media.append(relative)
+        if manifest.get("analytical_store"):
+            store.parent.mkdir(parents=True, exist_ok=True)
+            staged.store = store.with_name(store.name + ".restoring")
+            for name, target in ((STORE_MEMBER, staged.store),
+                                 (STORE_MEMBER + ".wal", Path(f"{staged.store}.wal"))):  # fmt: skip
+                if name in zf.namelist():
+                    with zf.open(name) as source, open(target, "wb") as out:
+                        shutil.copyfileobj(source, out, CHUNK)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
 
 
 def _load_database(zf: zipfile.ZipFile, manifest: dict, summary: Summary, using: str) -> None:
@@ -388,40 +469,3 @@ def _load_database(zf: zipfile.ZipFile, manifest: dict, summary: Summary, using:
                 + "; ".join(wrong)
             )
     summary.rows = {label(m): loaded.get(label(m), 0) for m in models}
-
-
-def _restore_files(
-    zf: zipfile.ZipFile, manifest: dict, summary: Summary, media: Path, store: Path
-) -> None:
-    """Write evidence files and the store through a staging folder beside their targets."""
-    media_names = [n for n in manifest.get("checksums", {}) if n.startswith("media/")]
-    media.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media.parent))
-    try:
-        for name in media_names:
-            destination = staging / "media" / PurePosixPath(name).relative_to("media")
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(name) as source, open(destination, "wb") as out:
-                shutil.copyfileobj(source, out, CHUNK)
-        if media_names or any(media.iterdir()):
-            old = media.with_name(media.name + ".replaced")
-            shutil.rmtree(old, ignore_errors=True)
-            media.rename(old)
-            (staging / "media").mkdir(exist_ok=True)
-            (staging / "media").rename(media)
-            shutil.rmtree(old, ignore_errors=True)
-        summary.media_files = len(media_names)
-        if manifest.get("analytical_store"):
-            store.parent.mkdir(parents=True, exist_ok=True)
-            Path(f"{store}.wal").unlink(missing_ok=True)
-            for name, destination in ((STORE_MEMBER, store), (STORE_MEMBER + ".wal", None)):
-                if name not in zf.namelist():
-                    continue
-                destination = destination or Path(f"{store}.wal")
-                partial = destination.with_name(destination.name + ".partial")
-                with zf.open(name) as source, open(partial, "wb") as out:
-                    shutil.copyfileobj(source, out, CHUNK)
-                os.replace(partial, destination)
-            summary.store = True
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

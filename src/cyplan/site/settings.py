@@ -234,7 +234,9 @@ if PRODUCTION:
     # The site's own https:// address(es) behind the proxy, e.g. https://cyplan.example.gov.uk
     CSRF_TRUSTED_ORIGINS = [
         o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-    ] or [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS if h != "*"]
+    ] or [
+        f"https://*{h}" if h.startswith(".") else f"https://{h}" for h in ALLOWED_HOSTS if h != "*"
+    ]
 
 LOGGING = {
     "version": 1,
