@@ -4,6 +4,7 @@ serving the site and its static files (WhiteNoise) behind a TLS-terminating prox
 from __future__ import annotations
 
 import http.client
+import json
 import re
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -105,3 +106,26 @@ def test_gunicorn_behind_a_proxy_serves_pages_and_static_files(tmp_path):
         response.read()
         connection.close()
         assert response.status == 200  # the form again (wrong password), not 403
+
+
+def _setting(env, name):
+    code = f"import json; from django.conf import settings; print(json.dumps(settings.{name}))"
+    result = cyplan("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_proxy_settings_come_from_the_environment(tmp_path):
+    """Behind the proxy: X-Forwarded-Proto is trusted, and the CSRF trusted origins are
+    DJANGO_CSRF_TRUSTED_ORIGINS, or else https:// plus each allowed host ('.' = any subdomain)."""
+    env = production_env(tmp_path, DJANGO_ALLOWED_HOSTS="cyplan.example.gov.uk,.council.gov.uk")
+    assert _setting(env, "SECURE_PROXY_SSL_HEADER") == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert _setting(env, "CSRF_TRUSTED_ORIGINS") == [
+        "https://cyplan.example.gov.uk",
+        "https://*.council.gov.uk",
+    ]
+    env["DJANGO_CSRF_TRUSTED_ORIGINS"] = "https://plans.example.org, https://cyplan.example.gov.uk"
+    assert _setting(env, "CSRF_TRUSTED_ORIGINS") == [
+        "https://plans.example.org",
+        "https://cyplan.example.gov.uk",
+    ]
