@@ -43,8 +43,8 @@ browser:
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
 # Debian packages the reports need (WeasyPrint's Pango and HarfBuzz, CairoSVG's Cairo, fonts)
-# and the tests' PDF reader (poppler-utils).
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core poppler-utils
+# the tests' PDF reader (poppler-utils), and PostgreSQL for the database-fault tests.
+SYSTEM_PACKAGES := postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core poppler-utils
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

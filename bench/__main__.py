@@ -1,10 +1,15 @@
-"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench pages`` or ``python -m bench engine`` or ``python -m bench reports`` runs one."""
+"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench pages`` or ``python -m bench engine`` or ``python -m bench reports`` or ``python -m bench load`` runs one."""
 
 import sys
 
-from bench import engine, pages, reports
+from bench import engine, load, pages, reports
 
-BENCHMARKS = {"pages": pages.main, "engine": engine.main, "reports": reports.main}
+BENCHMARKS = {
+    "pages": pages.main,
+    "engine": engine.main,
+    "reports": reports.main,
+    "load": load.main,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -13,11 +13,22 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     """Run a management command, e.g. ``cyplan plan list``."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cyplan.site.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.db import InterfaceError, OperationalError
 
     args = list(sys.argv if argv is None else argv)
     args[0] = "cyplan"
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+    except ImproperlyConfigured as error:  # e.g. production settings missing: one clear line
+        sys.exit(f"cyplan: {error}")
+    except (OperationalError, InterfaceError) as error:  # the database went away
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        sys.exit(
+            f"cyplan: the database is not available ({first}). Nothing was changed: "
+            "every change is one transaction. Run the command again when it is back."
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m cyplan.cli

@@ -244,3 +244,107 @@ def test_only_managers_can_approve_by_post(world, role, expected):
     assert state == ("approved" if role == "manager" else "submitted")
     if role == "public":
         assert "/accounts/sign-in/" in response["Location"]
+
+
+# Every state-changing view: the URL, a valid form, and the status each role gets when it
+# POSTs it with a good CSRF token. 302 for the public is the redirect to the sign-in page.
+STAFF_ONLY = row(REDIRECT_TO_LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 302, 302)
+POST_MATRIX = {
+    "delivery:update": (
+        "/plans/test-plan/p1-c1-a/update/",
+        {"period": "2024-25-Q3", "status": "on_track", "narrative": "Six ran.", "submit": "1"},
+        row(REDIRECT_TO_LOGIN, 302, FORBIDDEN, FORBIDDEN, 302, 302),
+    ),
+    "delivery:review": ("/updates/{update}/review/", {"approve": "1"}, STAFF_ONLY),
+    "outcomes:value-new": (
+        "/indicators/cla-rate/values/new/",
+        {"area_code": "E06000099", "period": "2025", "value": "40", "source": "By hand"},
+        STAFF_ONLY,
+    ),
+    "outcomes:value-edit": (
+        "/indicators/values/{value}/",
+        {
+            "area_code": "E06000099",
+            "period": "2024",
+            "value": "42",
+            "source": "By hand",
+            "note": "typo",
+        },
+        STAFF_ONLY,
+    ),  # fmt: skip
+    "outcomes:target": (
+        "/indicators/cla-3plus-placements/target/",
+        {"area_code": "E06000099", "value": "5"},
+        STAFF_ONLY,
+    ),
+    "reports:index": (
+        "/reports/",
+        {"kind": "board-pack", "board": "ceb", "format": "html", "audience": "staff"},
+        STAFF_ONLY,
+    ),
+    "accounts:logout": ("/accounts/sign-out/", {}, row(302, 302, 302, 302, 302, 302)),
+    # A wrong password: the form again for everyone (and a failed attempt recorded).
+    "accounts:login": (
+        "/accounts/sign-in/",
+        {"username": "lead", "password": "wrong"},
+        row(OK, OK, OK, OK, OK, OK),
+    ),
+}
+#: Views whose POST may write without changing the plan's data (session, login records).
+SESSION_ONLY = {"accounts:logout", "accounts:login"}
+
+
+def _data_state():
+    """Every table's rows but the login records (django-axes), which any sign-in attempt adds."""
+    from tests.security.world import state
+
+    current = state()
+    current["counts"] = {k: v for k, v in current["counts"].items() if not k.startswith("axes.")}
+    return current
+
+
+def test_every_post_needs_csrf(world):
+    """Every URL of the site, POSTed by an administrator without the CSRF token, is refused
+    (403) before its view runs, and nothing changes."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["users"]["admin"])
+    before = _data_state()
+    for name, (url, _) in MATRIX.items():
+        response = client.post(url.format(**world["ids"]), {"approve": "1"})
+        assert response.status_code == 403, name
+    assert _data_state() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix(world, monkeypatch, role):
+    """Each state-changing view, POSTed a valid form by each role: the status the matrix
+    says; a refused role (403, or the sign-in redirect) changes nothing, an allowed one
+    saves. (Signing out comes last: it ends the session.)"""
+    from cyplan.reports import jobs
+
+    monkeypatch.setattr(jobs, "start", lambda job: None)
+    client = client_for(world, role)
+    for name in sorted(POST_MATRIX, key=lambda n: n == "accounts:logout"):
+        url, data, expected = POST_MATRIX[name]
+        before = _data_state()
+        response = client.post(url.format(**world["ids"]), data)
+        assert response.status_code == expected[role], (name, role, response.status_code)
+        refused = expected[role] == FORBIDDEN or (
+            role == "public" and "/accounts/sign-in/" in response.get("Location", "")
+        )
+        if refused or name in SESSION_ONLY:
+            assert _data_state() == before, (name, role)
+        else:
+            assert _data_state() != before, (name, role)  # the valid form was saved
+
+
+def test_post_matrix_covers_every_view_that_writes(world):
+    """A POST (by an administrator, with a token) to any view not in POST_MATRIX changes
+    nothing: so every view that writes is in the matrix above."""
+    client = client_for(world, "admin")
+    for name, (url, _) in MATRIX.items():
+        if name in POST_MATRIX:
+            continue
+        before = _data_state()
+        client.post(url.format(**world["ids"]), {"approve": "1", "value": "1", "submit": "1"})
+        assert _data_state() == before, f"{name} writes on POST: add it to POST_MATRIX"

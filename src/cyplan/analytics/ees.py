@@ -129,15 +129,22 @@ def csv_rows(path: Path) -> Iterator[list[str]]:
     """Yield a CSV file's rows (UTF-8, with or without a BOM), one at a time.
 
     Raises:
-        DataFileError: the file is missing or is not UTF-8 text.
+        DataFileError: the file is missing, is not UTF-8 text or holds a NUL character.
     """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            yield from csv.reader(handle)
-    except (FileNotFoundError, UnicodeDecodeError) as error:
+            for number, row in enumerate(csv.reader(handle), start=1):
+                if any("\x00" in cell for cell in row):  # no database can store it as text
+                    raise DataFileError([DataProblem(str(path), number, "",
+                        "The row holds a NUL character: this is not a text CSV file.",
+                        "Save it as 'CSV UTF-8'.")])  # fmt: skip
+                yield row
+    except (FileNotFoundError, UnicodeDecodeError, csv.Error) as error:
         message, action = "The file does not exist.", "Check the path."
         if isinstance(error, UnicodeDecodeError):
             message, action = f"Not UTF-8 text (byte {error.start}).", "Save it as 'CSV UTF-8'."
+        elif isinstance(error, csv.Error):
+            message, action = f"Not a readable CSV file ({error}).", "Save it as 'CSV UTF-8'."
         raise DataFileError([DataProblem(str(path), 0, "", message, action)]) from error
 
 

@@ -249,12 +249,16 @@ def attach_evidence(user, update: ProgressUpdate, uploaded) -> EvidenceFile:
         uploaded_by=user,
     )
     evidence.file.save(uploaded.name, uploaded, save=False)
-    evidence.save()
-    audit.record(
-        user,
-        "attach evidence",
-        evidence,
-        plan=update.node.plan,
-        after={"file": uploaded.name, "size": uploaded.size},
-    )
+    try:
+        evidence.save()
+        audit.record(
+            user,
+            "attach evidence",
+            evidence,
+            plan=update.node.plan,
+            after={"file": uploaded.name, "size": uploaded.size},
+        )
+    except BaseException:  # the row was not written (say the database went away): no orphan file
+        evidence.file.delete(save=False)
+        raise
     return evidence

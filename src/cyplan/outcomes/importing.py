@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from cyplan.analytics.ees import is_total_row, parse_value, read_ees
+from cyplan.analytics.ees import DataFileError, is_total_row, parse_value, read_ees
 from cyplan.outcomes.catalogue_sync import catalogue, sync_catalogue
 from cyplan.outcomes.comparison import dimensions_key
 from cyplan.outcomes.models import AreaGroup, AreaLevel, Indicator, IndicatorValue
@@ -97,7 +97,10 @@ def import_ees(
     """
     path = Path(path)
     extra = dict(extra or {})
-    data = read_ees(path, meta_path)
+    try:
+        data = read_ees(path, meta_path)
+    except DataFileError as error:  # the file cannot be used at all: say why, write nothing
+        raise ImportProblems([str(p) for p in error.problems]) from None
     problems = [str(p) for p in data.problems]
     columns = set(data.columns)
     mappings: list[_Mapping] = []
@@ -219,8 +222,11 @@ def import_neighbours(neighbours_path, la_codes_path, regions_path=None) -> int:
     """Store each local authority's statistical neighbours; return how many groups."""
     from cyplan.analytics.areas import load_local_authorities, read_statistical_neighbours
 
-    directory = load_local_authorities(la_codes_path, regions_path)
-    result = read_statistical_neighbours(neighbours_path, directory)
+    try:
+        directory = load_local_authorities(la_codes_path, regions_path)
+        result = read_statistical_neighbours(neighbours_path, directory)
+    except DataFileError as error:  # a file cannot be used at all: say why, write nothing
+        raise ImportProblems([str(p) for p in error.problems]) from None
     if result.problems:
         raise ImportProblems([str(p) for p in result.problems])
     for anchor, members in result.neighbours.items():

@@ -93,7 +93,22 @@ def dotted(path: Iterable) -> str:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML loading that keeps dates as text, so the schema sees what was written."""
+    """Safe YAML loading that keeps dates as text, so the schema sees what was written.
+
+    Aliases (``*name``) are refused: a plan file never needs them, and nested aliases
+    ("billion laughs") would make a small file expand beyond memory.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"an alias (*{event.anchor}) is not allowed in a plan file; write the value out",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -141,7 +156,16 @@ def plan_schema() -> dict:
 def parse_yaml(text: str, name: str) -> PlanFile:
     """Parse YAML text into data and positions; a syntax error becomes a problem."""
     result = PlanFile(name=name)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:  # a control character, before any parsing
+        line = text[: error.position].count("\n") + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        result.problems.append(
+            Problem(name, line, column, "", f"this is not valid YAML: character "
+                    f"#x{error.character:04x} is not allowed in a plan file; remove it")
+        )  # fmt: skip
+        return result
     try:
         root = loader.get_single_node()
         if root is None:

@@ -271,6 +271,9 @@ class _Book:
         sheet.append([str(h) for h in headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+            if cell.value.startswith(FORMULA_START):  # a heading can be a board's name
+                cell.data_type = "s"
+                cell.quotePrefix = True
         for values in rows:
             sheet.append([_cell_value(v) for v in values])
             for cell in sheet[sheet.max_row]:

@@ -39,7 +39,7 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "cyplan will not start in production without "
             + ", ".join(missing)
-            + ". Set them in the environment (see docs/deployment.md)."
+            + ". Set each in the environment (see docs/deployment.md)."
         )
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
     DEBUG = False
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cyplan.returns",
     "cyplan.disproportionality",
     "cyplan.voice",
+    "cyplan.ops",
 ]
 
 # Disclosure control: counts from 1 to this number minus one are suppressed in public outputs.
@@ -78,6 +79,7 @@ CYPLAN_DISCLOSURE_THRESHOLD = int(os.environ.get("CYPLAN_DISCLOSURE_THRESHOLD", 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cyplan.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,7 +146,11 @@ def _database() -> dict:
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'cyplan.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=0 if url.startswith("sqlite") else 60,
+        conn_health_checks=True,  # a connection lost while idle is replaced, not used
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers carry on while an import writes; IMMEDIATE takes the write
         # lock at the start of a transaction instead of failing half-way through it.
@@ -210,6 +216,11 @@ STATICFILES_DIRS = [_built, PACKAGE_DIR / "static"] if _built.is_dir() else [PAC
 if (_node_modules / "govuk-frontend" / "dist").is_dir():
     STATICFILES_DIRS.append(("govuk-frontend", _node_modules / "govuk-frontend" / "dist"))
 WHITENOISE_USE_FINDERS = True
+if PRODUCTION:  # `cyplan collectstatic` writes hashed, compressed copies that WhiteNoise serves
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
@@ -225,6 +236,12 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The site's own https:// address(es) behind the proxy, e.g. https://cyplan.example.gov.uk
+    CSRF_TRUSTED_ORIGINS = [
+        o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+    ] or [
+        f"https://*{h}" if h.startswith(".") else f"https://{h}" for h in ALLOWED_HOSTS if h != "*"
+    ]
 
 LOGGING = {
     "version": 1,

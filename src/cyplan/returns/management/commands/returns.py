@@ -142,9 +142,13 @@ class Command(BaseCommand):
         )
 
     def _population(self, options):
+        from cyplan.analytics.ees import DataFileError
         from cyplan.analytics.population import read_mid_year_estimates
 
-        table = read_mid_year_estimates(options["file"])
+        try:
+            table = read_mid_year_estimates(options["file"])
+        except DataFileError as error:  # the file cannot be used at all
+            raise CommandError(f"{error}: nothing was loaded") from None
         for problem in table.problems:
             self.stderr.write(str(problem))
         if table.problems:

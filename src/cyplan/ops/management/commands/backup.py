@@ -1,0 +1,45 @@
+"""``cyplan backup FILE``: the whole instance in one archive."""
+
+from __future__ import annotations
+
+from argparse import RawDescriptionHelpFormatter
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cyplan.ops.archive import BackupError, create_archive
+
+EPILOG = """examples:
+  cyplan backup /srv/backups/cyplan-$(date +%F).zip
+  cyplan restore /srv/backups/cyplan-2026-12-01.zip
+
+The archive holds every table (portable JSON: a SQLite backup restores into PostgreSQL),
+the evidence files, the analytical store, and a manifest with the cyplan version, the
+migration state, the rows per table and a SHA-256 checksum of every member. It holds
+child-level (pseudonymised) data and password hashes: keep it as securely as the database.
+The pseudonymisation key is not in it.
+"""
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a backup archive: the database (every table), the uploaded evidence files, "
+        "the analytical store and a manifest with checksums."
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.epilog = EPILOG
+        parser.formatter_class = RawDescriptionHelpFormatter
+        return parser
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file", help="the archive to write (a .zip file; replaced if it exists)"
+        )
+
+    def handle(self, *args, file, **options):
+        try:
+            summary = create_archive(file)
+        except (BackupError, OSError) as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"Backed up {summary} to {file}.")
