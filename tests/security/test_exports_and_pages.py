@@ -77,7 +77,22 @@ def hostile_site(tmp_path, settings):
         kind="board-pack", params={"board": "ceb"}, format="html", state="done",
         content=b"<html></html>", filename="pack.html", requested_by=manager,
     )  # fmt: skip
-    ids = {"update": second.pk, "evidence": evidence.pk, "value": figure.pk, "job": job.pk}
+    from tests.disproportionality.helpers import make_cohort
+    from tests.voice import helpers as voice
+
+    said = voice.published_item(manager, published_text=HOSTILE, channel_detail="-" + HOSTILE)
+    did = voice.response(manager, said, text="@" + HOSTILE, by_whom="=" + HOSTILE)
+    cohort = make_cohort()
+    cohort.title, cohort.phrase = "=" + HOSTILE, HOSTILE
+    cohort.save()
+    ids = {
+        "update": second.pk,
+        "evidence": evidence.pk,
+        "value": figure.pk,
+        "job": job.pk,
+        "voice_item": said.pk,
+        "voice_response": did.pk,
+    }
     return {"users": {"lead": lead, "manager": manager, "board": board}, "ids": ids, "plan": plan}
 
 

@@ -195,3 +195,41 @@ def test_report_request_form(world):
         post_and_check(client, "/reports/", payload, "report request form")
 
     case()
+
+
+def test_have_your_say_form(world):
+    """The public form (no account): hostile text is stored for moderation only, never
+    published; a filled honeypot keeps nothing; a bad email or empty text keeps nothing."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from cyplan.voice.models import Feedback
+    from cyplan.voice.publication import public_items
+
+    client = Client()
+
+    @fuzz("have your say form", 60)
+    @given(data=st.data(), easy=st.booleans())
+    def case(data, easy):
+        cache.clear()  # the per-address limit is tested in tests/voice; here, the form itself
+        fields = {
+            "text": field(["The youth club closed.", "More buses please"], ["", " "]),
+            "age_band": field(["", "11_15", "adult"], ["12", "old"]),
+            "about_me": field(["care_experienced", "send"], ["everything"]),
+            "contact_name": field(["", "Sam"], ["x" * 200]),
+            "contact_email": field(["", "sam@example.org"], ["not an email", "a@"]),
+            "follow": field(["", "on"]),
+            "website": field([""], ["https://spam.example"]),
+        }
+        posted = form_data(data.draw, fields)
+        before = Feedback.objects.count()
+        url = "/have-your-say/easy-read/" if easy else "/have-your-say/"
+        response = client.post(url, posted)
+        ran("have your say form", response.status_code)
+        assert response.status_code in (SAVED, ERRORS), (response.status_code, posted)
+        kept = Feedback.objects.count() - before
+        robot = bool(posted.get("website", "").strip())
+        assert kept == (1 if response.status_code == SAVED and not robot else 0), posted
+        assert not public_items().exists()  # nothing is ever published automatically
+
+    case()
