@@ -14,7 +14,16 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-OURS = {"plans", "core", "accounts", "delivery", "outcomes", "reports"}
+OURS = {
+    "plans",
+    "core",
+    "accounts",
+    "delivery",
+    "outcomes",
+    "reports",
+    "voice",
+    "disproportionality",
+}
 
 
 def first_migrations(loader) -> list[tuple[str, str]]:
@@ -85,6 +94,20 @@ def test_populated_database_migrates_from_first_to_latest():
     old.get_model("core", "AuditEntry").objects.create(
         actor=user, actor_name="lead", action="import plan", object_type="plan", object_id="1"
     )
+    old.get_model("voice", "Feedback").objects.create(
+        plan=plan, original_text="Nowhere to go.", published_text="Nowhere to go.",
+        said_on=dt.date(2024, 5, 1), channel="forum", state="approved",
+    )  # fmt: skip
+    population = old.get_model("disproportionality", "Denominator").objects.create(
+        code="ons-0-17", title="Population aged 0 to 17"
+    )
+    cohort = old.get_model("disproportionality", "Cohort").objects.create(
+        code="in-care", title="Children in care", phrase="to be in care", denominator=population
+    )
+    old.get_model("disproportionality", "CohortCount").objects.create(
+        cohort=cohort, area_code="E06000099", year="2024", characteristic="ethnicity",
+        group="WBRI", count=200,
+    )  # fmt: skip
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -92,10 +115,17 @@ def test_populated_database_migrates_from_first_to_latest():
 
     from cyplan.core.models import AuditEntry
     from cyplan.delivery.models import ProgressUpdate
+    from cyplan.disproportionality.models import CohortCount
     from cyplan.outcomes.models import IndicatorTarget, IndicatorValue
     from cyplan.plans.models import Plan
+    from cyplan.voice.models import Feedback, Theme
 
     plan = Plan.objects.get(slug="old-plan")
+    feedback = Feedback.objects.get()
+    assert (feedback.plan.slug, feedback.published_text, feedback.safeguarding) == (
+        "old-plan", "Nowhere to go.", False)  # fmt: skip
+    assert Theme.objects.count() >= 11  # voice 0002 installs the default themes
+    assert CohortCount.objects.get().cohort.denominator.code == "ons-0-17"
     assert [n.key for n in plan.nodes.order_by("position")] == ["p1", "p1-a"]
     update = ProgressUpdate.objects.get()
     assert (update.node.key, update.narrative, update.state, update.version) == (

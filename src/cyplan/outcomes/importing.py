@@ -15,7 +15,8 @@ from django.db import transaction
 from cyplan.analytics.ees import DataFileError, is_total_row, parse_value, read_ees
 from cyplan.outcomes.catalogue_sync import catalogue, sync_catalogue
 from cyplan.outcomes.comparison import dimensions_key
-from cyplan.outcomes.models import AreaGroup, AreaLevel, Indicator, IndicatorValue
+from cyplan.outcomes.models import AreaGroup, AreaLevel, Indicator
+from cyplan.outcomes.storing import upsert_values
 
 LEVELS = {
     "national": AreaLevel.NATIONAL,
@@ -186,35 +187,8 @@ def _write(path, data, mappings, extra, source) -> ImportSummary:
 def _upsert(
     indicators: dict[str, Indicator], wanted: dict[tuple, dict], summary: ImportSummary
 ) -> None:
-    codes = {key[0] for key in wanted}
-    existing = {
-        (v.indicator.code, v.area_code, v.period, v.dimensions_key): v
-        for v in IndicatorValue.objects.filter(indicator__code__in=codes).select_related(
-            "indicator"
-        )
-    }
-    new, changed = [], []
-    for key, values in wanted.items():
-        current = existing.get(key)
-        if current is None:
-            new.append(
-                IndicatorValue(
-                    indicator=indicators[key[0]],
-                    area_code=key[1],
-                    period=key[2],
-                    dimensions_key=key[3],
-                    **values,
-                )
-            )
-        elif any(getattr(current, name) != values[name] for name in VALUE_FIELDS):
-            for name in VALUE_FIELDS:
-                setattr(current, name, values[name])
-            changed.append(current)
-        else:
-            summary.unchanged += 1
-    IndicatorValue.objects.bulk_create(new, batch_size=2000)
-    IndicatorValue.objects.bulk_update(changed, VALUE_FIELDS, batch_size=2000)
-    summary.created, summary.updated = len(new), len(changed)
+    created, updated, unchanged = upsert_values(indicators, wanted, VALUE_FIELDS)
+    summary.created, summary.updated, summary.unchanged = created, updated, unchanged
 
 
 @transaction.atomic

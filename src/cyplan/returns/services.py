@@ -9,7 +9,8 @@ from django.db import transaction
 
 from cyplan.outcomes.catalogue_sync import catalogue, sync_catalogue
 from cyplan.outcomes.comparison import dimensions_key
-from cyplan.outcomes.models import AreaLevel, IndicatorValue
+from cyplan.outcomes.models import AreaLevel
+from cyplan.outcomes.storing import upsert_values
 
 FIELDS = ("area_name", "area_level", "dimensions", "is_total", "value", "numerator",
           "denominator", "source")  # fmt: skip
@@ -58,32 +59,5 @@ def store_results(results: pa.Table, area_names: dict[str, str] | None = None) -
             "source": source_label(row["code"], row["year"]),
         }
     summary = StoreSummary()
-    existing = {
-        (v.indicator.code, v.area_code, v.period, v.dimensions_key): v
-        for v in IndicatorValue.objects.filter(
-            indicator__code__in={k[0] for k in wanted}, period__in={k[2] for k in wanted}
-        ).select_related("indicator")
-    }
-    new, changed = [], []
-    for key, values in wanted.items():
-        current = existing.get(key)
-        if current is None:
-            new.append(
-                IndicatorValue(
-                    indicator=indicators[key[0]],
-                    area_code=key[1],
-                    period=key[2],
-                    dimensions_key=key[3],
-                    **values,
-                )
-            )
-        elif any(getattr(current, f) != values[f] for f in FIELDS):
-            for f in FIELDS:
-                setattr(current, f, values[f])
-            changed.append(current)
-        else:
-            summary.unchanged += 1
-    IndicatorValue.objects.bulk_create(new, batch_size=2000)
-    IndicatorValue.objects.bulk_update(changed, FIELDS, batch_size=2000)
-    summary.created, summary.updated = len(new), len(changed)
+    summary.created, summary.updated, summary.unchanged = upsert_values(indicators, wanted, FIELDS)
     return summary

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.urls import reverse
 
+from cyplan.core.commands import ExampleCommand
 from cyplan.delivery.owing import owed_updates
 from cyplan.plans.models import Plan
 
@@ -17,16 +18,9 @@ EPILOG = """examples:
 """
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
+    epilog = EPILOG
     help = "List the actions that owe a progress update for the current period, and optionally email their leads."
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        from argparse import RawDescriptionHelpFormatter
-
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = EPILOG
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", metavar="SLUG", help="only this plan")

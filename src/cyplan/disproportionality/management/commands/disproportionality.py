@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from argparse import RawDescriptionHelpFormatter
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from cyplan.analytics import disproportionality as dp
+from cyplan.core.commands import ExampleCommand
 from cyplan.disproportionality import services
 from cyplan.disproportionality.demo import load_synthetic_data
 from cyplan.disproportionality.importing import ImportProblems, import_path
@@ -26,18 +27,13 @@ EPILOG = """examples:
 """
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
+    epilog = EPILOG
     help = (
         "Disproportionality: rates per 10,000, relative rate index with 95% Katz intervals and "
         "significance for each group of a cohort, for every year; add cohorts and denominators "
         "and import their counts by group from CSV or Excel."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = EPILOG
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("--cohort", metavar="CODE", help="the cohort to analyse")

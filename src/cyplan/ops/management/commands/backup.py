@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from argparse import RawDescriptionHelpFormatter
+from django.core.management.base import CommandError
 
-from django.core.management.base import BaseCommand, CommandError
-
+from cyplan.core.commands import ExampleCommand
 from cyplan.ops.archive import BackupError, create_archive
 
 EPILOG = """examples:
@@ -20,17 +19,12 @@ The pseudonymisation key is not in it.
 """
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
+    epilog = EPILOG
     help = (
         "Write a backup archive: the database (every table), the uploaded evidence files, "
         "the analytical store and a manifest with checksums."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = EPILOG
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument(

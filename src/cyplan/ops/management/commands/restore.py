@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from argparse import RawDescriptionHelpFormatter
+from django.core.management.base import CommandError
 
-from django.core.management.base import BaseCommand, CommandError
-
+from cyplan.core.commands import ExampleCommand
 from cyplan.ops.archive import BackupError, read_manifest, restore_archive
 
 EPILOG = """examples:
@@ -21,17 +20,12 @@ cyplan version that made it, then upgrade).
 """
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
+    epilog = EPILOG
     help = (
         "Restore a backup archive made by `cyplan backup` into an empty, migrated instance: "
         "database, evidence files and analytical store."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = EPILOG
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the archive written by `cyplan backup`")

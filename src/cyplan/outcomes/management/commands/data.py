@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from cyplan.core.commands import ExampleCommand
 from cyplan.outcomes.importing import (
     ImportProblems,
     import_ees,
@@ -24,16 +25,9 @@ EPILOG = """examples:
 """
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
+    epilog = EPILOG
     help = "Load indicator values: DfE EES tidy CSV files, statistical neighbours, and the figures plans quote."
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        from argparse import RawDescriptionHelpFormatter
-
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = EPILOG
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         from argparse import RawDescriptionHelpFormatter

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from cyplan.core.commands import ExampleCommand
 from cyplan.outcomes.catalogue_sync import catalogue
 from cyplan.outcomes.comparison import compare
 
@@ -16,16 +17,9 @@ EPILOG = """examples:
 """
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
+    epilog = EPILOG
     help = "List the indicator catalogue, or compare an area's figure with England, its region and neighbours."
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        from argparse import RawDescriptionHelpFormatter
-
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = EPILOG
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         from argparse import RawDescriptionHelpFormatter

@@ -6,8 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from cyplan.core.commands import ExampleCommand
 from cyplan.plans import models as m
 from cyplan.plans.builtin import builtin_plan_paths
 from cyplan.plans.exporter import dump_yaml, get_plan_queryset, plan_document, plan_json
@@ -33,19 +34,12 @@ def read_any(path: str) -> PlanFile:
     return read_plan_file(path)
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
+    epilog = EPILOG
     help = (
         "Work with plans: check a plan file, import it (validate first, one transaction), "
         "list the plans, export one as YAML, JSON or Excel, or write an Excel template."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        from argparse import RawDescriptionHelpFormatter
-
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = EPILOG
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         from argparse import RawDescriptionHelpFormatter

@@ -6,8 +6,9 @@ import sys
 from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from cyplan.core.commands import ExampleCommand
 from cyplan.plans.models import Plan
 from cyplan.reports import content, render
 from cyplan.voice.report_cli import add_you_said_we_did, run_you_said_we_did
@@ -35,17 +36,12 @@ class Progress:
         self.stream.flush()
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
+    epilog = EPILOG
     help = (
         "Make a report from the live plan: a board pack or a scrutiny report (PDF, Word, Excel "
         "or HTML), or the annual 'you said, we did' report (HTML or PDF)."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = EPILOG
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -7,7 +7,7 @@ from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from cyplan.analytics.indicators import BREAKDOWNS
 from cyplan.analytics.returns import (
@@ -19,6 +19,7 @@ from cyplan.analytics.returns import (
     read_ssda903,
 )
 from cyplan.analytics.store import AnalyticalStore
+from cyplan.core.commands import ExampleCommand
 from cyplan.returns.progress import ProgressBar
 
 EPILOG = """examples:
@@ -36,14 +37,9 @@ def default_store() -> Path:
     return Path(settings.DATA_DIR) / "analytics.duckdb"
 
 
-class Command(BaseCommand):
+class Command(ExampleCommand):
+    epilog = EPILOG
     help = "Load SSDA903, CIN census and Annex A returns into the analytical store; compute indicators."
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = EPILOG
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
