@@ -31,6 +31,7 @@ def production_env(folder: Path, **extra: str) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{folder / 'cyplan.sqlite3'}",
         CYPLAN_DATA_DIR=str(folder),
         CYPLAN_PSEUDONYMISATION_KEY="0" * 64,
+        CYPLAN_SAFEGUARDING_EMAIL="safeguarding@example.invalid",
     )
     env.update(extra)
     return env

@@ -52,7 +52,8 @@ STORE_MEMBER = "analytics/analytics.duckdb"
 #: Tables not backed up: sessions are throw-away.
 SKIPPED = {"sessions.session"}
 #: Rows a freshly migrated database already has; restore replaces them with the archive's.
-BUILT_IN = {"contenttypes.contenttype", "auth.permission"}
+#: voice.theme: the default themes, installed by a data migration (voice 0002).
+BUILT_IN = {"contenttypes.contenttype", "auth.permission", "voice.theme"}
 CHUNK = 1024 * 1024
 
 
