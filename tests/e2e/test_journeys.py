@@ -221,3 +221,15 @@ def test_manager_makes_a_board_pack_and_a_councillor_reads_the_scrutiny_report(o
     public.click("a:has-text('Progress report for scrutiny')")
     assert "Detail of action" in public.inner_text("table")
     assert_accessible(public)
+
+
+def test_the_database_unavailable_page_is_clear_and_accessible(demo_site, page, settings):
+    """When the database goes away mid-request, the 503 page says what happened and what to do
+    (tests/ops checks that a form's page also says nothing was saved), with zero violations."""
+    settings.ROOT_URLCONF = "tests.e2e.fault_urls"
+    response = page.goto(demo_site + "/test-only/database-gone/")
+    assert response.status == 503
+    assert page.locator("h1").count() == 1
+    main = page.inner_text("main")
+    assert "The database cannot be reached" in main and "Try again in a few minutes" in main
+    assert_accessible(page)

@@ -128,3 +128,21 @@ def test_voice_staff_pages_are_accessible(voice_site, page, browser):
         assert_accessible(lead)
     assert "Flagged for safeguarding" in lead.inner_text("main")
     lead.context.close()
+
+
+def test_voice_stop_emails_page_is_accessible(voice_site, page):
+    """The link in a follower's email: the confirmation and the result, zero violations."""
+    from cyplan.voice.unfollow import token_for
+
+    item = Feedback.objects.filter(state=Feedback.State.APPROVED).first()
+    item.contact_email, item.follow = "sam@example.org", True
+    item.save()
+    page.goto(voice_site + f"/you-said-we-did/stop-emails/{token_for(item)}/")
+    assert_accessible(page)
+    page.keyboard.press("Tab")
+    page.focus("button:has-text('Stop the emails')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Emails stopped")
+    assert_accessible(page)
+    item.refresh_from_db()
+    assert item.contact_email == "" and not item.follow

@@ -82,6 +82,8 @@ MATRIX = {
     "voice:response-edit": ("/voice/responses/{voice_response}/", MANAGERS),
     # Safeguarding leads are a group, not a role: no role here is in it (tests/voice).
     "voice:safeguarding": ("/voice/safeguarding/", row(302, 403, 403, 403, 403, 403)),
+    # Anyone with the signed link from their email; a made-up link is not found.
+    "voice:unfollow": ("/you-said-we-did/stop-emails/made-up/", row(404, 404, 404, 404, 404, 404)),
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {

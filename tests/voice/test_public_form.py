@@ -124,3 +124,34 @@ def test_the_form_needs_csrf():
     client = Client(enforce_csrf_checks=True)
     assert client.post("/have-your-say/", GOOD).status_code == 403
     assert Feedback.objects.count() == 0
+
+
+def test_the_link_in_the_email_stops_the_emails_and_deletes_the_contact_details(client):
+    """The follower's email has a signed link; opening it and confirming stops the emails and
+    deletes the name and address; a changed link does nothing."""
+    import re
+
+    voice_plan()
+    staff = manager()
+    client.post("/have-your-say/", {"text": "More benches", "contact_name": "Sam",
+                                    "contact_email": "sam@example.org", "follow": "on"})  # fmt: skip
+    item = Feedback.objects.get()
+    item.published_text = "More benches in the park"
+    item.save()
+    services.approve_feedback(staff, item)
+    mail.outbox.clear()
+    response(staff, item)
+    link = re.search(r"http\S*/you-said-we-did/stop-emails/(\S+)/", mail.outbox[0].body)
+    url = f"/you-said-we-did/stop-emails/{link[1]}/"
+    assert "Stop the emails" in client.get(url).content.decode()
+    assert client.get(url.replace(link[1], link[1][:-2] + "xx")).status_code == 404
+    assert client.post(url.replace(link[1], link[1][:-2] + "xx")).status_code == 404
+    item.refresh_from_db()
+    assert item.follow and item.contact_email == "sam@example.org"  # the bad link changed nothing
+    assert "Emails stopped" in client.post(url).content.decode()
+    item.refresh_from_db()
+    assert (item.follow, item.contact_name, item.contact_email) == (False, "", "")
+    mail.outbox.clear()
+    response(staff, item, text="Benches are in.")
+    assert mail.outbox == []
+    assert "You will not get any more emails" in client.get(url).content.decode()

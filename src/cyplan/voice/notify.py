@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cyplan.voice import conf
+from cyplan.voice.unfollow import token_for
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,9 @@ def tell_follower(response) -> bool:
         f"What we said: {response.get_status_display()}.\n"
         f"{response.text}\n\n"
         "You are getting this email because you asked us to tell you. We will not use your "
-        "email address for anything else.\n"
+        "email address for anything else.\n\n"
+        "To stop these emails and delete your contact details, open:\n"
+        f"{_url('voice:unfollow', token_for(item))}\n"
     )
     try:
         send_mail(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("have-your-say/thank-you/", views.thanks, name="thanks"),
     path("you-said-we-did/", views.you_said_we_did, name="index"),
     path("you-said-we-did/<int:pk>/", views.item_detail, name="item"),
+    path("you-said-we-did/stop-emails/<str:token>/", views.stop_emails, name="unfollow"),
     path("voice/", views.staff_list, name="staff"),
     path("voice/new/", views.staff_new, name="staff-new"),
     path("voice/safeguarding/", views.safeguarding_list, name="safeguarding"),

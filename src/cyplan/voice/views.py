@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cyplan.core.tables import query_without, query_without_format, wants_csv
-from cyplan.voice import conf, pages, publication, services, spam
+from cyplan.voice import conf, pages, publication, services, spam, unfollow
 from cyplan.voice.forms import ItemForm, PublicFeedbackForm, ReasonForm, ResponseForm
 from cyplan.voice.models import Feedback, Response
 from cyplan.voice.permissions import (
@@ -95,6 +95,21 @@ def have_your_say_easy_read(request):
 
 def thanks(request):
     return render(request, "voice/thanks.html", _help())
+
+
+@require_http_methods(["GET", "POST"])
+def stop_emails(request, token: str):
+    """The link in every email to a follower: stop the emails and delete the contact details."""
+    item = unfollow.item_for(token)
+    if item is None:
+        raise Http404("This link does not work. Check it was copied in full.")
+    done = False
+    if request.method == "POST":
+        unfollow.unfollow(item)
+        done = True
+    return render(
+        request, "voice/stop_emails.html", {"done": done, "following": item.follow or done}
+    )
 
 
 def you_said_we_did(request):
