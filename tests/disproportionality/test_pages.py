@@ -138,3 +138,46 @@ def test_cyplan_demo_loads_the_synthetic_cohorts_linked_to_priority_4(builtin_pl
     )
     call_command("demo", stdout=io.StringIO())  # again: remade, not doubled
     assert CohortCount.objects.filter(cohort=care, year="2024", group="WBRI").count() == 1
+
+
+def test_a_manager_adds_a_cohort_in_the_site(client):
+    """The form lists every problem and writes nothing; a good one saves the cohort and its node link."""
+    from cyplan.accounts.models import Role
+    from cyplan.disproportionality.models import Cohort, CohortNode
+    from tests.factories import make_plan, make_user
+
+    from .helpers import make_cohort
+
+    make_plan()
+    make_cohort()
+    client.force_login(make_user("dp-manager", Role.PLAN_MANAGER))
+    bad = client.post(
+        "/disproportionality/cohorts/new/", {"code": "Bad Code!", "title": "", "phrase": "x"}
+    )
+    body = bad.content.decode()
+    assert bad.status_code == 400
+    assert (
+        "Use lower-case letters, digits and hyphens only" in body
+        and "Enter the cohort&#x27;s title" in body
+    )
+    assert "Choose what the cohort is compared with" in body
+    assert Cohort.objects.count() == 1
+    good = client.post(
+        "/disproportionality/cohorts/new/",
+        {
+            "code": "exclusions",
+            "title": "Permanent exclusions",
+            "phrase": "to be excluded",
+            "compared_with": "denominator:ons-0-17",
+            "nodes": ["test-plan:p1-c1"],
+        },
+    )
+    assert (
+        good.status_code == 302
+        and good["Location"] == "/disproportionality/cohorts/exclusions/enter/"
+    )
+    cohort = Cohort.objects.get(code="exclusions")
+    assert cohort.denominator.code == "ons-0-17"
+    assert list(CohortNode.objects.filter(cohort=cohort).values_list("plan_slug", "node_key")) == [
+        ("test-plan", "p1-c1")
+    ]

@@ -69,6 +69,7 @@ MATRIX = {
     "disproportionality:cohort": ("/disproportionality/cohorts/children-in-care/", ALL_OK),
     "disproportionality:characteristic": ("/disproportionality/by/ethnicity/", ALL_OK),
     "disproportionality:import": ("/disproportionality/import/", MANAGERS),
+    "disproportionality:add-cohort": ("/disproportionality/cohorts/new/", MANAGERS),
     "disproportionality:enter": ("/disproportionality/cohorts/children-in-care/enter/", MANAGERS),
     "voice:have-your-say": ("/have-your-say/", ALL_OK),
     "voice:have-your-say-easy": ("/have-your-say/easy-read/", ALL_OK),
@@ -284,6 +285,17 @@ POST_MATRIX = {
         {"kind": "board-pack", "board": "ceb", "format": "html", "audience": "staff"},
         STAFF_ONLY,
     ),
+    "disproportionality:add-cohort": (
+        "/disproportionality/cohorts/new/",
+        {
+            "code": "exclusions",
+            "title": "Permanent exclusions",
+            "phrase": "to be excluded",
+            "compared_with": "denominator:ons-0-17",
+            "nodes": ["test-plan:p1-c1"],
+        },
+        STAFF_ONLY,
+    ),  # fmt: skip
     "accounts:logout": ("/accounts/sign-out/", {}, row(302, 302, 302, 302, 302, 302)),
     # A wrong password: the form again for everyone (and a failed attempt recorded).
     "accounts:login": (

@@ -104,3 +104,64 @@ class EntryForm(forms.Form):
         """The count fields grouped under their main group, for fieldsets."""
         for main in eth.MAIN_GROUPS:
             yield main, [self[f"count_{c}"] for c, (_, m) in eth.CODES.items() if m == main]
+
+
+def node_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each plan's priorities and commitments, grouped by plan, as ``slug:key`` choices."""
+    from cyplan.plans.models import PlanNode
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    nodes = PlanNode.objects.filter(kind__in=["ambition", "priority", "commitment"])
+    for node in nodes.select_related("plan").order_by("plan__title", "position"):
+        label = f"{node.get_kind_display()} {node.number}: {node.title[:100]}"
+        groups.setdefault(node.plan.title, []).append((f"{node.plan.slug}:{node.key}", label))
+    return list(groups.items())
+
+
+class CohortForm(forms.Form):
+    code = forms.SlugField(
+        label="Code", max_length=100,
+        error_messages={"required": "Enter a short code, like children-in-care",
+                        "invalid": "Use lower-case letters, digits and hyphens only, like children-in-care"},
+    )  # fmt: skip
+    title = forms.CharField(
+        label="Title", max_length=300, error_messages={"required": "Enter the cohort's title"}
+    )
+    phrase = forms.CharField(
+        label="How the summary sentence ends", max_length=200,
+        error_messages={"required": 'Enter how the sentence ends, like "to be in care"'},
+    )  # fmt: skip
+    compared_with = forms.ChoiceField(
+        label="Compared with",
+        error_messages={"required": "Choose what the cohort is compared with"},
+    )
+    source = forms.CharField(label="Source (optional)", max_length=300, required=False)
+    nodes = forms.MultipleChoiceField(
+        label="Which priorities and commitments it concerns (optional)", required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compared_with"].choices = (
+            [("", "Choose")]
+            + [
+                (f"denominator:{d.code}", f"Population: {d.title}")
+                for d in Denominator.objects.all()
+            ]
+            + [(f"cohort:{c.code}", f"Another cohort: {c.title}") for c in Cohort.objects.all()]
+        )
+        self.node_groups = node_choices()
+        self.fields["nodes"].choices = [c for _, choices in self.node_groups for c in choices]
+
+    def cohort_input(self):
+        from cyplan.disproportionality.cohorts import CohortInput
+
+        data = self.cleaned_data
+        kind, _, code = data["compared_with"].partition(":")
+        return CohortInput(
+            code=data["code"], title=data["title"], phrase=data["phrase"],
+            denominator=code if kind == "denominator" else "",
+            base_cohort=code if kind == "cohort" else "", source=data["source"],
+            nodes=[tuple(v.split(":", 1)) for v in data["nodes"]],
+        )  # fmt: skip

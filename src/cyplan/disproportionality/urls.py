@@ -6,6 +6,7 @@ app_name = "disproportionality"
 urlpatterns = [
     path("disproportionality/", views.index, name="index"),
     path("disproportionality/import/", views.import_counts, name="import"),
+    path("disproportionality/cohorts/new/", views.add_cohort, name="add-cohort"),
     path(
         "disproportionality/by/<slug:characteristic>/", views.characteristic, name="characteristic"
     ),

@@ -179,3 +179,38 @@ def enter_counts(request, code: str):
         {"cohort": found, "form": form, "errors": errors},
         status=400 if errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_cohort(request):
+    """Add a cohort and link it to the plan nodes it concerns (managers)."""
+    from django.core.exceptions import ValidationError
+
+    from cyplan.disproportionality.cohorts import save_cohort
+    from cyplan.disproportionality.forms import CohortForm
+
+    _require_manager(request)
+    form = CohortForm(request.POST or None)
+    errors = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                cohort, _ = save_cohort(request.user, form.cohort_input())
+            except ValidationError as error:
+                for name, problems in error.message_dict.items():
+                    target = {"denominator": "compared_with", "base_cohort": "compared_with"}.get(
+                        name, name
+                    )
+                    for problem in problems:
+                        form.add_error(target if target in form.fields else None, problem)
+                errors = _errors(form)
+            else:
+                messages.success(request, f"Cohort {cohort.title} saved. Now load its counts.")
+                return redirect(reverse("disproportionality:enter", args=[cohort.code]))
+        else:
+            errors = _errors(form)
+    return render(
+        request, "disproportionality/add_cohort.html", {"form": form, "errors": errors},
+        status=400 if errors else 200,
+    )  # fmt: skip

@@ -6,14 +6,13 @@ from __future__ import annotations
 from argparse import RawDescriptionHelpFormatter
 
 from django.core.management.base import CommandError
-from django.db import transaction
 
 from cyplan.analytics import disproportionality as dp
 from cyplan.core.commands import ExampleCommand
 from cyplan.disproportionality import services
 from cyplan.disproportionality.demo import load_synthetic_data
 from cyplan.disproportionality.importing import ImportProblems, import_path
-from cyplan.disproportionality.models import Cohort, CohortNode, Denominator
+from cyplan.disproportionality.models import Cohort, Denominator
 from cyplan.disproportionality.presentation import show_row, shown_count
 
 EPILOG = """examples:
@@ -224,34 +223,26 @@ class Command(ExampleCommand):
         )
         self.stdout.write(f"{'Added' if created else 'Updated'} denominator {code}.")
 
-    @transaction.atomic
     def do_add_cohort(self, code, title, phrase, denominator, base_cohort, source, node, **_):
-        if bool(denominator) == bool(base_cohort):
-            raise CommandError("give exactly one of --denominator CODE and --base-cohort CODE")
-        den = Denominator.objects.filter(code=denominator).first() if denominator else None
-        base = Cohort.objects.filter(code=base_cohort).first() if base_cohort else None
-        if denominator and den is None:
-            raise CommandError(f"no denominator {denominator!r}")
-        if base_cohort and base is None:
-            raise CommandError(f"no cohort {base_cohort!r}")
+        from django.core.exceptions import ValidationError
+
+        from cyplan.disproportionality.cohorts import CohortInput, save_cohort
+
         nodes = []
         for ref in node:
             plan_slug, _, key = ref.partition(":")
             if not plan_slug or not key:
                 raise CommandError(f"--node {ref!r}: write it as PLAN-SLUG:NODE-ID")
             nodes.append((plan_slug, key))
-        cohort, created = Cohort.objects.update_or_create(
-            code=code,
-            defaults={
-                "title": title,
-                "phrase": phrase,
-                "denominator": den,
-                "base_cohort": base,
-                "source": source,
-            },
-        )
-        for plan_slug, key in nodes:
-            CohortNode.objects.get_or_create(cohort=cohort, plan_slug=plan_slug, node_key=key)
+        data = CohortInput(code, title, phrase, denominator or "", base_cohort or "", source, nodes)
+        try:
+            _, created = save_cohort(None, data)
+        except ValidationError as error:
+            flags = {"base_cohort": "--base-cohort", "nodes": "--node"}
+            raise CommandError("\n".join(
+                f"{flags.get(name, '--' + name)}: {message}"
+                for name, messages in error.message_dict.items() for message in messages
+            )) from None  # fmt: skip
         self.stdout.write(f"{'Added' if created else 'Updated'} cohort {code}.")
 
     def do_import(self, import_cohort, import_denominator, file, **_):
