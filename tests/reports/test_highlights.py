@@ -33,7 +33,7 @@ def test_voice_highlights_show_published_items_and_never_a_flagged_one(pack_worl
     found = sections(public=True)['"You said, we did": highlights']
     assert found.rows == [
         [
-            "1 May 2024",
+            "May 2024",
             "11 to 15",
             "The youth club closed and there is nowhere to go.",
             "We opened the library in the evenings.",
@@ -56,3 +56,11 @@ def test_disproportionality_highlights_worked_by_hand(pack_world):
     [row] = [r for r in found.rows if "Black" in r[2]]
     assert row[0] == "Children in care" and row[1] == "2024"
     assert (row[3], row[4], row[5]) == ("2.1", "1.6 to 2.9", "over-represented")
+
+
+def test_a_staff_pack_says_when_its_highlights_hold_small_numbers(pack_world):
+    """One published item is a count of 1: the staff pack's cover warns; the public pack shows c."""
+    staff = content.board_pack("ceb", "2024-25-Q3", public=False)
+    assert staff.contains_unsuppressed
+    assert "contains unsuppressed figures" in render.pack_html(staff)
+    assert not content.board_pack("ceb", "2024-25-Q3", public=True).contains_unsuppressed

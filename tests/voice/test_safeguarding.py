@@ -39,6 +39,7 @@ def test_staff_flag_emails_the_contact_and_leads_without_the_childs_words(people
     assert f"#{item.pk}" in message.subject
     assert f"/voice/{item.pk}/" in message.body
     assert "worried about my friend" not in message.body
+    assert "Mentions a friend at risk" not in message.body  # a reason may quote the child
     item.refresh_from_db()
     assert item.safeguarding and item.safeguarding_notified_at is not None
     assert item.state == Feedback.State.NEW  # and so off the public page at once
@@ -53,6 +54,7 @@ def test_public_form_disclosure_is_flagged_and_notified_on_submission(people, cl
     assert item.safeguarding and item.flagged_automatically
     assert item.safeguarding_reason == "'hurts me'"
     assert [m.to for m in mail.outbox] == [["safeguarding@council.example", "lead@example.org"]]
+    assert "hurts me" not in mail.outbox[0].body  # not even the words that matched
 
 
 def test_flagged_item_is_hidden_from_managers_and_shown_to_leads(people):

@@ -346,6 +346,12 @@ def analyse(
     total_count = sum(counts.values())
     total_pop = sum(p for p in pops.values() if p is not None)
     disclosed = suppress_one_way(counts, threshold, public=True, total_label="\0total")
+    # Populations too: with the total shown, one small population (a count of children when the
+    # denominator is another cohort) could be worked out from the others.
+    pop_disclosed = suppress_one_way(
+        {k: p for k, p in pops.items() if p is not None}, threshold, public=True,
+        total_label="\0total",
+    )  # fmt: skip
 
     ref_key = reference
     ref_hidden = reference != ALL_OTHER and disclosed[reference].suppressed
@@ -356,9 +362,12 @@ def analyse(
         rate = a / n_g * PER if n_g else None
         pop_share = n_g / total_pop * 100 if n_g is not None and total_pop else None
         share = a / total_count * 100 if total_count else None
-        pop_small = is_small(n_g, threshold)
+        pop_small = key in pop_disclosed and pop_disclosed[key].suppressed
         hidden = disclosed[key].suppressed or pop_small
-        why = disclosed[key].reason or ("small population" if pop_small else "")
+        why = disclosed[key].reason or (
+            ("small population" if is_small(n_g, threshold) else "population suppressed with a small one")
+            if pop_small else ""
+        )  # fmt: skip
         if n_g is None:
             ratio = RateRatio(
                 None, None, None, NOT_APPLICABLE, "no population figure for this group"
@@ -408,6 +417,7 @@ def analyse(
         upper=None,
         significance=NOT_APPLICABLE,
         count_suppressed=disclosed["\0total"].suppressed,
+        population_suppressed=pop_disclosed["\0total"].suppressed,
     )
     ref_label = ALL_OTHER_LABEL if reference == ALL_OTHER else eth.children_phrase(reference)
     return Analysis(

@@ -245,7 +245,7 @@ def evidence(request, pk: int):
     item = get_object_or_404(EvidenceFile.objects.select_related("update__node__plan"), pk=pk)
     update = item.update
     allowed = (
-        update.is_public
+        (update.is_public and permissions.can_view_plan(request.user, update.node.plan))
         or permissions.can_see_unpublished(request.user, update.node.plan)
         or permissions.leads_node(request.user, update.node)
     )

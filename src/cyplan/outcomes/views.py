@@ -111,14 +111,16 @@ def plan_scorecard(request, slug: str):
     for row, shown in decorated:
         c = row.comparison
         england = next((b for b in c.benchmarks if b["role"] == "England"), None) if c else None
+        hidden = bool(shown and shown.suppressed)
         table.rows.append(
             [
                 row.title,
                 c.area.period if c else "",
                 shown.value if shown else "no figure",
                 format_number(england["value"]) if england else "",
-                england["comparison"] if england else "",
-                c.trend["label"] if c and c.trend else "",
+                # Nothing is said about a suppressed figure: no comparison, no trend.
+                "" if hidden else england["comparison"] if england else "",
+                "" if hidden else c.trend["label"] if c and c.trend else "",
                 *_target_cells(c, shown),
             ]
         )

@@ -42,9 +42,11 @@ def ancestors(node: m.PlanNode) -> list[m.PlanNode]:
     return list(reversed(chain))
 
 
-def links_to(plan: m.Plan, node: m.PlanNode | None = None):
-    """Links from other plans to this plan (or to one of its nodes)."""
-    links = m.PlanLink.objects.filter(to_plan_slug=plan.slug).select_related("plan", "from_node")
+def links_to(plan: m.Plan, node: m.PlanNode | None = None, user=None):
+    """Links to this plan (or one of its nodes) from the other plans ``user`` may see."""
+    links = m.PlanLink.objects.filter(
+        to_plan_slug=plan.slug, plan__in=visible_plans(user)
+    ).select_related("plan", "from_node")
     if node is not None:
         links = links.filter(to_node_key=node.key)
     return links

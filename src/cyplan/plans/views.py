@@ -69,9 +69,11 @@ def node_detail(request, slug: str, key: str):
         (child, overview.rollup(child)) for child in overview.nodes if child.parent_id == node.id
     ]
     leaf = next((row for row in overview.rows if row.node.id == node.id), None)
+    staff = permissions.can_see_unpublished(request.user, plan)
     timeline = Table(
         caption=f"Progress updates for {node.get_kind_display().lower()} {node.number}",
-        headers=["Period", "Status", "RAG", "Narrative", "State", "Recorded by"],
+        headers=["Period", "Status", "RAG", "Narrative", "State"]
+        + (["Recorded by"] if staff else []),
         filename=f"{plan.slug}-{node.key}-updates.csv",
         rows=[
             [
@@ -80,9 +82,16 @@ def node_detail(request, slug: str, key: str):
                 u.rag_shown,
                 u.narrative,
                 u.get_state_display(),
-                (u.author.get_username() if u.author else "")
-                + (f" for {u.on_behalf_of}" if u.on_behalf_of else ""),
             ]
+            # Who recorded an update is for staff: the public CSV names no one.
+            + (
+                [
+                    (u.author.get_username() if u.author else "")
+                    + (f" for {u.on_behalf_of}" if u.on_behalf_of else "")
+                ]
+                if staff
+                else []
+            )
             for u in updates
         ],
     )
@@ -116,7 +125,7 @@ def node_detail(request, slug: str, key: str):
             "staff_view": permissions.can_see_unpublished(request.user, plan)
             or permissions.leads_node(request.user, node),
             "due_period": due_period(node) if leaf else None,
-            "links_in": queries.links_to(plan, node),
+            "links_in": queries.links_to(plan, node, request.user),
             "query": query_without_format(request),
         },
     )

@@ -115,6 +115,7 @@ class Section:
     headers: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     label: str = ""  # e.g. "Synthetic data"
+    revealed: bool = False  # holds figures the public would see as "c" (staff packs only)
 
 
 @dataclass
@@ -161,7 +162,10 @@ class BoardPack:
 
     @property
     def contains_unsuppressed(self) -> bool:
-        return not self.public and any(line.revealed for p in self.plans for line in p.scorecard)
+        return not self.public and any(
+            [line.revealed for p in self.plans for line in p.scorecard]
+            + [section.revealed for p in self.plans for section in p.sections]
+        )
 
     @property
     def exceptions(self) -> list[tuple[PackPlan, PackAction]]:
@@ -306,8 +310,12 @@ def _scorecard(plan: Plan, public: bool) -> tuple[list[ScoreLine], list]:
                 england=""
                 if england is None or england["value"] is None
                 else f"{england['value']:g}",
-                comparison=england["comparison"] if england else "not compared",
-                trend=c.trend["label"] if c.trend else "",
+                comparison="not compared (suppressed)"
+                if shown.suppressed
+                else england["comparison"]
+                if england
+                else "not compared",
+                trend="" if shown.suppressed else c.trend["label"] if c.trend else "",
                 target=target,
                 revealed=shown.revealed_to_staff,
             )

@@ -1,6 +1,7 @@
 """The sections other parts of cyplan add to a board pack: "you said, we did" and
 disproportionality highlights. Both use only what the public may see of the voice items
-(approved, moderated, never a safeguarding item) and disclosure control on every count.
+(approved, moderated, never a safeguarding item) and disclosure control on every count; a
+section built for staff says when it holds figures the public would see as "c".
 """
 
 from __future__ import annotations
@@ -9,15 +10,10 @@ from collections import Counter
 
 from django.conf import settings
 
-from cyplan.analytics.disclosure import disclose_count
+from cyplan.analytics.disclosure import suppress_one_way
 from cyplan.reports.content import Section
 
 MAX_ITEMS = 8
-
-
-def _count(value: int, public: bool) -> str:
-    shown = disclose_count(value, settings.CYPLAN_DISCLOSURE_THRESHOLD, public).shown
-    return str(shown)
 
 
 def voice_highlights(plan, period, public: bool) -> list[Section]:
@@ -28,34 +24,33 @@ def voice_highlights(plan, period, public: bool) -> list[Section]:
     if not items:
         return []
     statuses = Counter(latest_status(item) for item in items)
+    # With the total shown, one small status count could be worked out from the others:
+    # secondary suppression, as in the annual report.
+    limit = settings.CYPLAN_DISCLOSURE_THRESHOLD
+    shown = suppress_one_way(dict(statuses.most_common()), limit, public)
     counts = ", ".join(
-        f"{STATUS_LABELS[status].lower()} {_count(n, public)}"
-        for status, n in statuses.most_common()
+        f"{STATUS_LABELS[status].lower()} {shown[status].shown}"
+        for status, _ in statuses.most_common()
     )
     rows = []
     for item in items[:MAX_ITEMS]:
         responses = item.public_responses
         did = responses[-1].text if responses else "No response yet"
-        rows.append(
-            [
-                item.said_on.strftime("%-d %b %Y"),
-                item.group_label,
-                item.published_text,
-                did,
-                STATUS_LABELS[latest_status(item)],
-            ]
-        )
+        # The month only, as on the public pages: an exact day narrows down who said it.
+        rows.append([item.said_on.strftime("%B %Y"), item.group_label, item.published_text, did,
+                     STATUS_LABELS[latest_status(item)]])  # fmt: skip
     return [
         Section(
             title='"You said, we did": highlights',
             paragraphs=[
-                f"{_count(len(items), public)} published items up to {period.end:%-d %B %Y}. "
+                f"{shown['Total'].shown} published items up to {period.end:%-d %B %Y}. "
                 f"By the status of their latest response: {counts}.",
                 "Only moderated, approved items appear; nothing flagged for safeguarding ever does.",
             ],
-            headers=["Said on", "Who said it", "You said", "We did", "Status"],
+            headers=["Said in", "Who said it", "You said", "We did", "Status"],
             rows=rows,
             label="Example data" if any(getattr(i, "is_example", False) for i in items) else "",
+            revealed=not public and any(0 < n < limit for n in [*statuses.values(), len(items)]),
         )
     ]
 
@@ -68,7 +63,7 @@ def disproportionality_highlights(plan, period, public: bool) -> list[Section]:
 
     linked = Cohort.objects.filter(nodes__plan_slug=plan.slug).distinct()
     cohorts = list(linked) or list(Cohort.objects.all())
-    rows, synthetic, sentences = [], False, []
+    rows, synthetic, sentences, revealed = [], False, [], False
     for cohort in cohorts:
         try:
             page = services.cohort_page(
@@ -77,6 +72,7 @@ def disproportionality_highlights(plan, period, public: bool) -> list[Section]:
         except services.NoData:
             continue
         synthetic = synthetic or page.synthetic
+        revealed = revealed or page.any_revealed
         sentences.extend(page.headline[:3])
         for row in page.rows:
             if row.is_reference or row.significance not in (OVER, UNDER):
@@ -100,5 +96,6 @@ def disproportionality_highlights(plan, period, public: bool) -> list[Section]:
             ],
             rows=rows,
             label="Synthetic data" if synthetic else "",
+            revealed=revealed,
         )
     ]

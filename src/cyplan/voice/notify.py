@@ -41,10 +41,12 @@ def notify_safeguarding(item) -> bool:
     if not recipients:
         log.error("voice item %s flagged for safeguarding but no one to tell", item.pk)
         return False
+    # Neither the matched words nor a staff member's reason (which may quote the child) go
+    # into an email: the lead reads them in the site.
     how = (
-        "automatically, because its words matched: " + item.safeguarding_reason
+        "automatically, because its words matched the harm check"
         if item.flagged_automatically
-        else "by a member of staff: " + (item.safeguarding_reason or "no reason given")
+        else "by a member of staff (their reason is on the item's page)"
     )
     body = (
         f"Feedback item #{item.pk} may be a disclosure of harm and needs a safeguarding "
