@@ -18,7 +18,6 @@ from .builders import LA, ep, figure, ssda903, store_with
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 SSDA903 = SHARED / "formats" / "ssda903"
 POPULATION = SHARED / "ons" / "mid_year_population_2023_persons.csv"
-needs_shared = pytest.mark.skipif(not SSDA903.exists(), reason="shared sample data not present")
 
 
 def test_repeated_open_episode_across_two_returns_is_counted_once():
@@ -122,7 +121,6 @@ SSDA903_CODES = [
 ]
 
 
-@needs_shared
 @pytest.mark.parametrize("code", SSDA903_CODES)
 def test_every_indicator_computes_on_the_real_files(real_store, code):
     """Each SSDA903 indicator gives one total row for the LA on the sample files, in range."""
@@ -134,7 +132,6 @@ def test_every_indicator_computes_on_the_real_files(real_store, code):
         assert 0 <= row["value"] <= 100
 
 
-@needs_shared
 @pytest.mark.parametrize("by", [b for b in BREAKDOWNS if b != "disability"])
 def test_breakdowns_sum_to_the_total(real_store, by):
     """For every SSDA903 indicator, the groups of a breakdown add up to the total."""

@@ -96,7 +96,6 @@ def test_a_bad_file_is_refused_with_every_problem(tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not SSDA903.exists(), reason="shared sample data not present")
 def test_real_files_and_population(tmp_path):
     """The shared SSDA903 sample and ONS estimates load; cla-rate gets a denominator and a name."""
     store = str(tmp_path / "a.duckdb")
