@@ -60,7 +60,10 @@ run: deps
 	$(BIN)/cyplan data load-key-figures
 	$(BIN)/cyplan data load-shared
 	$(BIN)/cyplan demo
-	$(BIN)/cyplan runserver $(HOST):$(PORT)
+	@# The task worker (board packs, the email outbox) runs beside the web server and stops with it.
+	$(BIN)/cyplan db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/cyplan runserver $(HOST):$(PORT)
 
 test: deps browser
 	$(BIN)/pytest

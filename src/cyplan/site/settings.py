@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "cyplan.core",
     "cyplan.plans",
     "cyplan.accounts",
@@ -202,6 +204,18 @@ CYPLAN_SITE_URL = os.environ.get("CYPLAN_SITE_URL", "http://127.0.0.1:8000")
 CYPLAN_SAFEGUARDING_EMAIL = os.environ.get(
     "CYPLAN_SAFEGUARDING_EMAIL", ""
 )  # see cyplan/voice/conf.py
+
+# Background work (board packs, emails through the outbox, return loads) goes through Django's
+# Tasks API (the django-tasks backport) with its database backend: nothing to run beyond the
+# database. `cyplan db_worker` runs the queue; `make run` starts one beside the web server.
+# CYPLAN_TASKS_IMMEDIATE=1 runs each task at once in the caller (tests, one-off scripts).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("CYPLAN_TASKS_IMMEDIATE") == "1"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
