@@ -270,3 +270,20 @@ def test_lead_roles_are_one_thing_each(builtin_plans, portfolio):
     # sixteen spellings, ten roles
     assert len({w for spellings in by_role.values() for w in spellings}) == 16
     assert len(by_role) == 10
+
+
+def test_pages_say_what_is_a_reading_and_what_became_of_a_board(client, builtin_plans):
+    """Inferred links, inherited leads, measure dates and mergers are shown in plain words."""
+    from django.urls import reverse
+
+    page = client.get(reverse("plans:governance", args=[PORTFOLIO])).content.decode()
+    assert "Merged with InterChairs Board (2023)." in page
+    cypp_page = client.get(reverse("plans:governance", args=[CYPP])).content.decode()
+    # the BSCP's members are a reading; the CEB's are stated
+    assert "Metropolitan Police Service (Bromley) (a reading of the plan" in cypp_page
+    assert "Succeeded by South East London Integrated Care Board (30 June 2022), a reading" in cypp_page
+
+    node = client.get(reverse("plans:node", args=[PORTFOLIO, "a1-c14-b"])).content.decode()
+    assert "Not printed in this row of the plan: The LEAD cell is empty" in node
+    node = client.get(reverse("plans:node", args=[PORTFOLIO, "a5-c5-a"])).content.decode()
+    assert "Lead: Assistant Director of Specialist Services" in node

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import ProtectedError
 
@@ -435,7 +436,8 @@ def _import_nodes(
         node.promises.set([promises[key] for key in item.get("promises", [])])
     gone = list(m.PlanNode.objects.filter(plan=plan).exclude(key__in=list(nodes)))
     result.nodes_removed = len(gone)
-    blocked = [node for node in gone if hasattr(node, "updates") and node.updates.exists()]
+    blocked = [(node, _work_on(node)) for node in gone]
+    blocked = [(node, work) for node, work in blocked if work]
     if blocked:
         raise PlanFileError(
             [
@@ -444,10 +446,11 @@ def _import_nodes(
                     None,
                     None,
                     f"nodes: {node.key}",
-                    f"'{node.key}' has progress updates, so it cannot be removed from the plan: "
-                    "keep it in the file (mark its last update 'dropped' if it will not be done)",
+                    f"'{node.key}' has {' and '.join(work)}, so it cannot be removed from the "
+                    "plan: keep it in the file (mark its last update 'dropped' if it will not "
+                    "be done)",
                 )
-                for node in blocked
+                for node, work in blocked
             ]
         )
     # Children first, so that a removed parent does not cascade into a kept child.
@@ -458,6 +461,27 @@ def _import_nodes(
         except ProtectedError as error:  # pragma: no cover - checked above
             raise PlanFileError([Problem("", None, None, node.key, str(error))]) from error
     return nodes
+
+
+def _work_on(node: m.PlanNode) -> list[str]:
+    """What other parts of cyplan hang off a node (progress updates, voice items, cohort
+    links...): removing the node would lose them, so an import may not."""
+    found = []
+    for relation in m.PlanNode._meta.related_objects:
+        if relation.related_model._meta.app_label == "plans":
+            continue  # the plan's own rows (children, leads, monitoring) follow the file
+        accessor = relation.get_accessor_name()
+        try:
+            related = getattr(node, accessor)
+        except ObjectDoesNotExist:
+            continue
+        exists = related.exists() if hasattr(related, "exists") else True
+        if exists:
+            found.append(str(relation.related_model._meta.verbose_name_plural))
+    if "progress updates" in found:  # the wording people know
+        found.remove("progress updates")
+        found.insert(0, "progress updates")
+    return found
 
 
 def _node_state(node: m.PlanNode) -> dict:

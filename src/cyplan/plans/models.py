@@ -34,7 +34,36 @@ class Area(TimeStampedModel):
         return self.name
 
 
-class Organisation(TimeStampedModel):
+class Succession:
+    """What became of an organisation or board, in words a reader understands."""
+
+    def succession_text(self) -> str:
+        if not (self.until or self.succeeded_by_key or self.merged_with_keys):
+            return ""
+        model = type(self)
+        names = dict(
+            model.objects.filter(
+                area_id=self.area_id, key__in=[self.succeeded_by_key, *self.merged_with_keys]
+            ).values_list("key", "name")
+        )
+        parts = []
+        if self.merged_with_keys:
+            others = " and ".join(names.get(k, k.replace("-", " ")) for k in self.merged_with_keys)
+            parts.append(f"Merged with {others}")
+        if self.succeeded_by_key:
+            successor = names.get(self.succeeded_by_key, self.succeeded_by_key.replace("-", " "))
+            parts.append(
+                f"its work passed to {successor}" if parts else f"Succeeded by {successor}"
+            )
+        text = "; ".join(parts) or "Ended"
+        if self.until:
+            text += f" ({self.until})"
+        if self.succession_basis == Basis.INFERRED:
+            text += ", a reading of the plan: it does not say so itself"
+        return text + "."
+
+
+class Organisation(Succession, TimeStampedModel):
     """A partner organisation of an area (council, NHS trust, police, schools forum…)."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="organisations")
@@ -61,7 +90,7 @@ class Organisation(TimeStampedModel):
         return self.name
 
 
-class Board(TimeStampedModel):
+class Board(Succession, TimeStampedModel):
     """A board, partnership, committee, forum, panel or hub of an area."""
 
     KINDS = ["board", "partnership", "committee", "forum", "panel", "hub"]
@@ -269,6 +298,14 @@ class PlanNode(TimeStampedModel):
     def __str__(self) -> str:
         label = f"{self.get_kind_display()} {self.number}".strip()
         return f"{label}: {self.title}"
+
+    @property
+    def measure_rows(self) -> list[dict]:
+        """Each measure with its own target date and leads where the plan gives them."""
+        details = {d["index"]: d for d in self.measure_details or []}
+        return [
+            {"text": text, **details.get(index, {})} for index, text in enumerate(self.measures)
+        ]
 
 
 class Lead(models.Model):
