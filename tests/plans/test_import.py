@@ -160,7 +160,9 @@ def test_removing_a_node_that_voice_items_are_linked_to_is_refused(db):
     plan = make_plan(PLAN)
     action = PlanNode.objects.get(plan=plan, key="p1-c1-a")
     item = Feedback.objects.create(
-        plan=plan, original_text="more parenting courses please", said_on=date(2024, 5, 1),
+        plan=plan,
+        original_text="more parenting courses please",
+        said_on=date(2024, 5, 1),
         channel=Feedback._meta.get_field("channel").choices[0][0],
     )
     item.nodes.add(action)

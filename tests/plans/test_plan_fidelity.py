@@ -281,9 +281,40 @@ def test_pages_say_what_is_a_reading_and_what_became_of_a_board(client, builtin_
     cypp_page = client.get(reverse("plans:governance", args=[CYPP])).content.decode()
     # the BSCP's members are a reading; the CEB's are stated
     assert "Metropolitan Police Service (Bromley) (a reading of the plan" in cypp_page
-    assert "Succeeded by South East London Integrated Care Board (30 June 2022), a reading" in cypp_page
+    assert (
+        "Succeeded by South East London Integrated Care Board (30 June 2022), a reading"
+        in cypp_page
+    )
 
     node = client.get(reverse("plans:node", args=[PORTFOLIO, "a1-c14-b"])).content.decode()
     assert "Not printed in this row of the plan: The LEAD cell is empty" in node
     node = client.get(reverse("plans:node", args=[PORTFOLIO, "a5-c5-a"])).content.decode()
     assert "Lead: Assistant Director of Specialist Services" in node
+
+
+def test_a_lead_finds_every_action_under_any_spelling_of_their_role(builtin_plans):
+    """ "Director Education" leads 10 portfolio actions and "Director of Education" 2 (counted
+    in the seed's LEAD cells); a person with either spelling leads all 12, and the plan
+    page's lead filter finds all 12 under either spelling."""
+    from cyplan.accounts.models import Role
+    from cyplan.accounts.permissions import lead_matcher
+    from cyplan.delivery.dashboard import filter_rows, plan_overview
+    from tests.factories import make_user
+
+    plan = builtin_plans[PORTFOLIO]
+    cells = [
+        cell.strip()
+        for line in PORTFOLIO_SEED.read_text(encoding="utf-8").splitlines()
+        for cell in line.split("\t")
+    ]
+    # the LEAD cells of rows that print a lead (inherited leads are not printed)
+    assert cells.count("Director Education") >= 1 and cells.count("Director of Education") >= 1
+    actions = plan.nodes.filter(kind="action").prefetch_related("leads")
+    for spelling in ("Director Education", "Director of Education"):
+        user = make_user(
+            spelling.replace(" ", "-").lower(), Role.ACTION_LEAD, lead_roles=[spelling]
+        )
+        matches = lead_matcher(user)
+        assert sum(matches(node.leads.all()) for node in actions) == 12, spelling
+        rows = filter_rows(plan_overview(plan, user), {"lead": spelling})
+        assert len(rows) == 12, spelling
