@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 
 from cyplan.core.tables import Table
 from cyplan.outcomes.catalogue_sync import catalogue, definition
-from cyplan.outcomes.comparison import ENGLAND, Comparison, compare, format_number, with_intervals
+from cyplan.outcomes.comparison import (
+    ENGLAND,
+    Comparison,
+    compare,
+    format_number,
+    period_key,
+    region_of,
+    with_intervals,
+)
 from cyplan.outcomes.models import AreaGroup, IndicatorValue
 from cyplan.outcomes.presentation import present
 from cyplan.plans.models import Area, Plan
@@ -25,12 +33,14 @@ def home_area(code: str | None = None) -> tuple[str, str] | None:
 
 
 def periods_for(code: str, area_code: str) -> list[str]:
+    """The periods with a figure for the area, oldest first (quoted figures before published)."""
     return sorted(
         set(
             IndicatorValue.objects.filter(
                 indicator__code=code, area_code=area_code, is_total=True
             ).values_list("period", flat=True)
-        )
+        ),
+        key=period_key,
     )
 
 
@@ -64,7 +74,7 @@ def indicator_page(
     mine = IndicatorValue.objects.filter(
         indicator__code=code, area_code=area_code, is_total=True
     ).first()
-    region = mine.region_code if mine else ""
+    region = region_of(area_code, mine.region_code if mine else "")
     wanted = [area_code, region, ENGLAND]
     rows = IndicatorValue.objects.filter(
         indicator__code=code, is_total=True, area_code__in=[c for c in wanted if c]
