@@ -11,6 +11,7 @@ from cyplan.outcomes.comparison import (
     Comparison,
     compare,
     format_number,
+    neighbour_group,
     period_key,
     region_of,
     with_intervals,
@@ -96,9 +97,7 @@ def indicator_page(
         page.trend_rows.append(row)
     page.trend_columns = [names.get(c, "") for c in wanted]
     page.trend_codes = wanted
-    group = AreaGroup.objects.filter(
-        kind=AreaGroup.Kind.STATISTICAL_NEIGHBOURS, anchor_code=area_code
-    ).first()
+    group = neighbour_group(area_code)
     if group and period:
         values = {
             v.area_code: v
@@ -217,6 +216,17 @@ def scorecard(plan: Plan, area_code: str) -> list[ScoreRow]:
     # Indicators with figures first (still in title order), then those still waiting for data.
     rows.sort(key=lambda row: row.comparison is None)
     return rows
+
+
+def source_periods(area_code: str) -> list[tuple[str, str]]:
+    """Each source of the area's figures (the file, before any colon) and its latest period."""
+    latest: dict[str, str] = {}
+    rows = IndicatorValue.objects.filter(area_code=area_code, is_total=True)
+    for source, period in rows.values_list("source", "period").distinct():
+        name = source.split(":")[0].strip()
+        if name not in latest or period_key(period) > period_key(latest[name]):
+            latest[name] = period
+    return sorted(latest.items())
 
 
 def node_indicators(plan: Plan, node_key: str, area_code: str) -> list[ScoreRow]:

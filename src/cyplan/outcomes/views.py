@@ -19,7 +19,7 @@ from cyplan.outcomes.catalogue_sync import catalogue, definition
 from cyplan.outcomes.comparison import format_number
 from cyplan.outcomes.forms import TargetForm, ValueForm
 from cyplan.outcomes.models import IndicatorValue
-from cyplan.outcomes.pages import home_area, indicator_page, scorecard
+from cyplan.outcomes.pages import home_area, indicator_page, scorecard, source_periods
 from cyplan.outcomes.presentation import SYMBOL_WORDS, present
 from cyplan.plans.queries import visible_plans
 
@@ -130,7 +130,13 @@ def plan_scorecard(request, slug: str):
     return render(
         request,
         "outcomes/scorecard.html",
-        {"plan": plan, "rows": decorated, "spine": mark_safe(spine) if spine else "", "query": ""},
+        {
+            "plan": plan,
+            "rows": decorated,
+            "spine": mark_safe(spine) if spine else "",
+            "query": "",
+            "source_periods": source_periods(plan.area.code),
+        },
     )
 
 
