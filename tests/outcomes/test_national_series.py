@@ -178,7 +178,7 @@ def test_portfolio_scorecard_compares_at_least_15_indicators_with_england(
         "dfe-ees/cla/la_conviction_health_outcome_cla.csv",
         "dfe-ees/cla/la_care_leavers_accommodation_suitability.csv",
         "dfe-ees/sen2_ehcp_timeliness_20_week.csv",
-        "dfe-ees/outcomes-cin-cla/ks2_la.csv",
+        "dfe-ees/cla/la_care_leavers_activity.csv",
         "fingertips/la_hospital_admissions_2324.csv",
     )
     client.force_login(admin_user)

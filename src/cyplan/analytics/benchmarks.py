@@ -245,8 +245,21 @@ def read_ees_series(
         message = "No indicator in the source map reads this file's columns."
         action = "Add an entry to benchmarks.yaml, or import a column with --indicator."
         problems.append(DataProblem(str(path), 1, "", message, action))
+    used = {c for f in fits for c in (_first(set(data.columns), f.value),
+            _first(set(data.columns), f.numerator), _first(set(data.columns), f.denominator)) if c}  # fmt: skip
+    for column in sorted(used & set(data.filters)):  # read as a filter: text among its numbers
+        for row in data.rows:
+            try:
+                parse_value(row.filters.get(column, ""))
+            except ValueError:
+                message = f"{row.filters[column]!r} is not a number nor an EES symbol."
+                action = "Correct it, or use c, x, z, low, k or u."
+                problems.append(DataProblem(str(path), row.row, column, message, action))
     if problems:
         raise DataFileError(problems)
+    for row in data.rows:
+        for column in used & set(data.filters):
+            row.values[column] = row.filters.pop(column, "")
     have = set(data.columns)
     actual = {c.casefold(): c for c in have}
     found: dict[tuple, SeriesValue] = {}
