@@ -114,7 +114,9 @@ def test_lait_only_indicator_is_percentage_only_and_not_compared():
     england = _bench(result, "England")
     assert england["value"] == float(wanted[970.0])
     assert _bench(result, "region")["value"] == float(wanted[986.0])  # LAIT London is 986
-    assert england["comparison"] == NO_COUNTS
+    assert england["comparison"] == "not compared" and england["reason"] == "no counts published"
+    assert england["label"] == NO_COUNTS == "not compared: no counts published"
+    assert "not compared with England" in compare("ks2-rwm-expected", BROMLEY, "2025").sentence
     assert result["basis"] == "published value only"
 
 

@@ -237,7 +237,9 @@ def compare(
                 "name": bench.area_name,
                 "role": label,
                 "value": bench.value,
-                "comparison": NO_COUNTS
+                "comparison": stats.compare_with_benchmark(lower, upper, bench.value, polarity),
+                "reason": "no counts published" if no_counts else None,
+                "label": NO_COUNTS
                 if no_counts
                 else stats.compare_with_benchmark(lower, upper, bench.value, polarity),
                 "period": bench.period,
@@ -368,8 +370,11 @@ def summary_sentence(c: Comparison) -> str:
         )
     for bench in c.benchmarks:
         word = bench["comparison"]
-        if word == NO_COUNTS:
-            phrase = f"{format_number(bench['value'])}{unit} in {bench['name']} ({NO_COUNTS})"
+        if bench.get("reason") == "no counts published":
+            phrase = (
+                f"not compared with {bench['name']} ({format_number(bench['value'])}{unit}): "
+                "no counts published"
+            )
         elif word == "not compared":
             phrase = f"not compared with {bench['name']}"
         elif word in ("better", "worse"):

@@ -16,7 +16,7 @@ from cyplan.outcomes.comparison import (
     region_of,
     with_intervals,
 )
-from cyplan.outcomes.models import AreaGroup, IndicatorValue
+from cyplan.outcomes.models import IndicatorValue
 from cyplan.outcomes.presentation import present
 from cyplan.plans.models import Area, Plan
 

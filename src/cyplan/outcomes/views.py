@@ -119,7 +119,7 @@ def plan_scorecard(request, slug: str):
                 shown.value if shown else "no figure",
                 format_number(england["value"]) if england else "",
                 # Nothing is said about a suppressed figure: no comparison, no trend.
-                "" if hidden else england["comparison"] if england else "",
+                "" if hidden else england.get("label", england["comparison"]) if england else "",
                 "" if hidden else c.trend["label"] if c and c.trend else "",
                 *_target_cells(c, shown),
             ]
