@@ -201,3 +201,36 @@ def test_portfolio_scorecard_compares_at_least_15_indicators_with_england(
     text = page.content.decode()
     assert "Neighbour median" in text and "Latest period by source" in text
     assert "London: " in text
+
+
+def test_our_return_against_the_published_figure(builtin_plans, client, admin_user):
+    from cyplan.outcomes.catalogue_sync import sync_catalogue
+    from cyplan.outcomes.pages import return_against_published
+
+    # The returns engine computed 340 of 73,457 (46.29 per 10,000) for Bromley in 2025.
+    IndicatorValue.objects.create(
+        indicator=sync_catalogue()["cla-rate"], area_code=BROMLEY, area_name="Bromley",
+        area_level="local_authority", period="2025", value=340 / 73457 * 10000,
+        numerator=340, denominator=73457, source="Computed from SSDA903 2025",
+    )  # fmt: skip
+    _load("dfe-ees/cla/cla_number_and_rate_per_10k_children.csv")
+    ours = IndicatorValue.objects.get(
+        indicator__code="cla-rate", area_code=BROMLEY, period="2025", dimensions_key=""
+    )
+    assert ours.numerator == 340  # the published import did not overwrite our figure
+    result = return_against_published("cla-rate", BROMLEY, "2025")
+    assert result["published"].numerator == 343
+    # 340/73457*1e4 - 343/73457*1e4 = -3/73457*1e4 = -0.408
+    assert round(result["difference"], 3) == -0.408
+    assert result["summary"] == "Our return is 0.4 lower."
+    assert any("late returns" in reason for reason in result["reasons"])
+    # The comparison still uses DfE's published England and London figures.
+    assert (
+        round(_bench(compare("cla-rate", BROMLEY, "2025").as_json(), "England")["value"], 1) == 67.1
+    )
+    client.force_login(admin_user)
+    page = client.get(
+        reverse("outcomes:indicator", args=["cla-rate"]) + f"?area={BROMLEY}&period=2025"
+    )
+    text = page.content.decode()
+    assert "Our return against the published figure" in text and "Published by DfE" in text

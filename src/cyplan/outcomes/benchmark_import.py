@@ -79,36 +79,69 @@ def import_series_files(paths: list[str | Path], *, report=None) -> list[ImportS
     return [store_records(path.name, records) for path, records in groups]
 
 
+PUBLISHED_KEY = "published=DfE"
+"""The breakdown key of the published copy of a figure the returns engine also computes."""
+COMPUTED = "Computed from"
+
+
+def _home_areas() -> set[str]:
+    from cyplan.plans.models import Area
+
+    return set(Area.objects.values_list("code", flat=True))
+
+
 @transaction.atomic
 def store_records(name: str, records: list[series.SeriesValue]) -> ImportSummary:
-    """Store one file's records (in one transaction)."""
+    """Store one file's records (in one transaction).
+
+    For the areas with a plan here, a figure of an indicator the returns engine computes is also
+    kept as a published copy (breakdown ``published=DfE``), and a figure the engine computed is
+    never overwritten by the published one, so the indicator page can show both.
+    """
     indicators = sync_catalogue()
     summary = ImportSummary(source=name)
     wanted: dict[tuple, dict] = {}
+    homes = _home_areas()
+    computable = {e.code for e in catalogue() if e.computable_from}
+    computed = set(
+        IndicatorValue.objects.filter(
+            area_code__in=homes, source__startswith=COMPUTED, dimensions_key=""
+        ).values_list("indicator__code", "area_code", "period")
+    )
     for record in records:
         if record.indicator not in indicators:
             continue
         if record.indicator not in summary.indicators:
             summary.indicators.append(record.indicator)
-        wanted[(record.indicator, record.area_code, record.period, "")] = {
-            "area_name": record.area_name,
-            "area_level": LEVELS.get(record.level, AreaLevel.OTHER),
-            "old_la_code": (record.old_la_code or "")[:3],
-            "region_code": record.region_code,
-            "time_identifier": "",
-            "dimensions": {},
-            "is_total": True,
-            "value": record.value,
-            "numerator": record.numerator,
-            "denominator": record.denominator,
-            "symbol": record.symbol,
-            "source": record.source[:300],
-            "note": record.note,
-        }
+        key = (record.indicator, record.area_code, record.period, "")
+        fields = _fields(record)
+        if record.area_code in homes and record.indicator in computable:
+            copy = dict(fields, dimensions={"published": "DfE"}, is_total=False)
+            wanted[(*key[:3], PUBLISHED_KEY)] = copy
+        if key[:3] not in computed:
+            wanted[key] = fields
     summary.created, summary.updated, summary.unchanged = upsert_values(
         indicators, wanted, VALUE_FIELDS
     )
     return summary
+
+
+def _fields(record: series.SeriesValue) -> dict:
+    return {
+        "area_name": record.area_name,
+        "area_level": LEVELS.get(record.level, AreaLevel.OTHER),
+        "old_la_code": (record.old_la_code or "")[:3],
+        "region_code": record.region_code,
+        "time_identifier": "",
+        "dimensions": {},
+        "is_total": True,
+        "value": record.value,
+        "numerator": record.numerator,
+        "denominator": record.denominator,
+        "symbol": record.symbol,
+        "source": record.source[:300],
+        "note": record.note,
+    }
 
 
 # --------------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class IndicatorPage:
     neighbour_rows: list[dict] = field(default_factory=list)
     table: Table | None = None
     any_revealed: bool = False
+    against_published: dict | None = None
 
 
 def indicator_page(
@@ -69,6 +70,7 @@ def indicator_page(
         period = periods[-1] if periods else None
     comparison = compare(code, area_code, period) if period else None
     page = IndicatorPage(code, entry, area_code, area_name, period, periods, comparison)
+    page.against_published = return_against_published(code, area_code, period) if period else None
     unit = entry.unit if entry else ""
     if not periods:
         return page
@@ -162,6 +164,73 @@ def indicator_page(
             )
     page.table = table
     return page
+
+
+def return_against_published(code: str, area_code: str, period: str) -> dict | None:
+    """Our return's figure (computed by the returns engine) beside DfE's published one.
+
+    None unless both exist for the area and period. The explanation lists what may cause a
+    difference, in plain words, from what differs: the counts, the denominator, suppression.
+    """
+    from cyplan.outcomes.benchmark_import import COMPUTED, PUBLISHED_KEY
+
+    ours = IndicatorValue.objects.filter(
+        indicator__code=code, area_code=area_code, period=period, dimensions_key="",
+        source__startswith=COMPUTED,
+    ).first()  # fmt: skip
+    published = IndicatorValue.objects.filter(
+        indicator__code=code, area_code=area_code, period=period, dimensions_key=PUBLISHED_KEY
+    ).first()
+    if ours is None or published is None:
+        return None
+    entry = definition(code)
+    reasons = []
+    if published.value is None:
+        reasons.append(
+            f"DfE did not publish a figure ({published.symbol or 'x'}): small numbers are "
+            "suppressed to protect children's privacy, so there is nothing to check against."
+        )
+    difference = (
+        None if ours.value is None or published.value is None else ours.value - published.value
+    )
+    if ours.numerator is not None and published.numerator is not None:
+        if ours.numerator != published.numerator:
+            reasons.append(
+                f"The counts differ ({format_number(ours.numerator)} in our return, "
+                f"{format_number(published.numerator)} published). DfE counts the return as "
+                "submitted at its deadline; records added or corrected later (late returns, "
+                "amendments) are in our figure but not in DfE's."
+            )
+        if (ours.denominator or 0) != (published.denominator or 0):
+            reasons.append(
+                f"The denominators differ ({format_number(ours.denominator)} and "
+                f"{format_number(published.denominator)}): a different population estimate "
+                "or cohort (for a rate, DfE uses the ONS estimate of the previous mid-year, "
+                "re-based in later releases)."
+            )
+    if entry is not None and any(rule.startswith("Reading:") for rule in entry.edge_cases):
+        reasons.append(
+            "Where the official definition is ambiguous the engine follows a stated reading "
+            "(see 'Rules and edge cases' below), which DfE's processing may not share."
+        )
+    if difference is not None and published.numerator is None:
+        reasons.append(
+            "DfE publishes this figure rounded and without its counts, so a small difference "
+            "can be rounding alone."
+        )
+    if difference is not None and abs(difference) < 0.05:
+        summary = "The two figures agree."
+    elif difference is None:
+        summary = "The two figures cannot be compared."
+    else:
+        summary = f"Our return is {format_number(abs(difference))} {'higher' if difference > 0 else 'lower'}."
+    return {
+        "ours": ours,
+        "published": published,
+        "difference": difference,
+        "summary": summary,
+        "reasons": reasons,
+    }
 
 
 def _plain(text: str) -> str:
