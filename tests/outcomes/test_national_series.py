@@ -234,3 +234,18 @@ def test_our_return_against_the_published_figure(builtin_plans, client, admin_us
     )
     text = page.content.decode()
     assert "Our return against the published figure" in text and "Published by DfE" in text
+
+
+def test_docs_list_each_indicator_with_its_source_file_and_release():
+    from cyplan.analytics.benchmarks import load_source_map
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1]: line for line in text.splitlines() if line.startswith("| `")}
+    sources = load_source_map()
+    for entry in sources.ees:
+        assert entry.file in rows[entry.indicator] and entry.release in rows[entry.indicator]
+    for measure, code in sources.lait.items():
+        assert f"measure {measure}" in rows[code]
+    for entry in sources.fingertips:
+        assert entry["file"] in rows[entry["indicator"]]
