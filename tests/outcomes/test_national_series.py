@@ -249,3 +249,28 @@ def test_docs_list_each_indicator_with_its_source_file_and_release():
         assert f"measure {measure}" in rows[code]
     for entry in sources.fingertips:
         assert entry["file"] in rows[entry["indicator"]]
+
+
+def test_import_ees_reads_a_2025_release_through_the_series_map():
+    out = StringIO()
+    call_command("data", "import-ees", str(EES / "cla/la_cla_placement_stability.csv"), stdout=out)
+    assert "cla-long-term-stability" in out.getvalue()
+    value = IndicatorValue.objects.get(
+        indicator__code="cla-long-term-stability", area_code=BROMLEY, period="2025"
+    )
+    assert (value.numerator, value.denominator) == (60, 96)
+
+
+def test_a_corrupted_series_file_writes_nothing(tmp_path):
+    from django.core.management.base import CommandError
+
+    good = (EES / "cin/d3_cpps_subsequent_plan_2013_to_2025.csv").read_text(encoding="utf-8")
+    lines = good.splitlines()
+    lines[5] = lines[5].rsplit(",", 1)[0] + ",twenty"  # CPP_subsequent_percent of row 6
+    bad = tmp_path / "d3.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("data", "import-series", str(bad))
+    assert "d3.csv, row 6, column CPP_subsequent_percent" in str(error.value)
+    assert "nothing was imported" in str(error.value)
+    assert IndicatorValue.objects.count() == 0

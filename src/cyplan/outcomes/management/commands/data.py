@@ -114,7 +114,27 @@ class Command(ExampleCommand):
         if meta is None:
             beside = Path(file).with_suffix(".meta.csv")
             meta = str(beside) if beside.exists() else None
+        if not extra and self._series_only(file):
+            # A release whose columns only the national series map reads (2025 CLA files).
+            return self.do_import_series([file])
         self.stdout.write(str(import_ees(file, meta_path=meta, extra=extra)))
+
+    @staticmethod
+    def _series_only(file) -> bool:
+        """Whether the national series map reads the file and the catalogue's EES columns do not."""
+        import csv
+
+        from cyplan.analytics.benchmarks import load_source_map, sources_for_columns
+        from cyplan.outcomes.catalogue_sync import catalogue
+
+        try:
+            with open(file, encoding="utf-8-sig", newline="") as handle:
+                header = [c.strip() for c in next(csv.reader(handle), [])]
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return False
+        return not catalogue().for_ees_columns(header) and bool(
+            sources_for_columns(header, load_source_map())
+        )
 
     def do_import_neighbours(self, file, la_codes=None, regions=None, model=None, **options):
         from cyplan.analytics.benchmarks import file_kind
