@@ -80,6 +80,11 @@ def test_code_changes_follow_the_authority_and_splits_do_not(tmp_path):
         history.current("E10000023") == "E06000065" and history.current("E10000027") == "E06000066"
     )
     assert "Cumberland" in history.refusal("E10000006", "E06000063")
+    # Poole merged into Bournemouth, Christchurch and Poole: not BCP's figure.
+    assert "merged" in history.refusal("E06000029", "E06000058")
+    assert history.code_for_number("825", 2019) == "E10000002"
+    assert history.code_for_number("825", 2025) == "E06000060"
+    assert history.region("E09000006") == "E12000007"  # Outer London borough, London region
 
 
 def test_rates_use_the_latest_release_of_each_population_year(tmp_path):

@@ -154,6 +154,11 @@ def test_bromley_has_ten_neighbours_in_the_2025_model_and_the_2021_model_is_sele
         "--indicator", "cla-rate", "--area", BROMLEY, "--period", "2025", "--neighbours", "2021"
     )["neighbours"]
     assert older["model"] == "2021"
+    # The EHC plan file gives Buckinghamshire's 2019 row under E10000002: it is still found.
+    _load("dfe-ees/sen2_ehcp_timeliness_20_week.csv")
+    ehcp = compare("ehcp-issued-20-weeks", BROMLEY, "2019").as_json()["neighbours"]
+    assert ehcp["with_values"] == 10
+    assert next(m for m in ehcp["members"] if m["code"] == "E06000060")["value"] is not None
 
 
 def test_loading_twice_duplicates_nothing():
