@@ -82,6 +82,7 @@ SYMBOLS: dict[str, str] = {
     "z": "not applicable",
     "low": "positive but rounds to 0",
     "u": "low reliability",
+    "k": "rounds to 0 but is not zero",
 }
 """The EES symbols an indicator cell may hold instead of (``u``: as well as) a number."""
 
@@ -176,7 +177,7 @@ def parse_value(text: str) -> tuple[float | None, str | None]:
     if not cleaned:
         return None, "x"
     if cleaned in SYMBOLS:
-        return (0.0 if cleaned == "low" else None), cleaned
+        return (0.0 if cleaned in ("low", "k") else None), cleaned
     match = _NUMBER.fullmatch(cleaned)
     if match is None:
         symbols = ", ".join(SYMBOLS)

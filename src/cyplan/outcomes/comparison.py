@@ -47,6 +47,8 @@ class Comparison:
     dimensions: dict = field(default_factory=dict)
     target: dict | None = None
     sentence: str = ""
+    source: str = ""
+    note: str = ""
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -72,6 +74,11 @@ class Comparison:
             "neighbours": data["neighbours"],
             "trend": data["trend"],
             "target": data["target"],
+            "basis": "counts"
+            if area["numerator"] is not None and area["denominator"] is not None
+            else "published value only",
+            "source": self.source,
+            "note": self.note or None,
             "summary": self.sentence,
         }
 
@@ -144,8 +151,53 @@ def dimensions_key(filters: dict[str, str] | None) -> str | None:
     return "|".join(f"{k}={v}" for k, v in sorted(filters.items()))
 
 
+NO_COUNTS = "not compared: no counts published"
+
+
+def period_key(period: str) -> tuple:
+    """Sort key putting periods in time order: a figure a plan quotes ("quoted, 2021") before
+    published ones, then by first year, then a pooled span after a single year."""
+    import re
+
+    match = re.search(r"(\d{4})", period)
+    year = int(match[1]) if match else 0
+    return (not period.startswith("quoted"), year, len(period), period)
+
+
+def neighbour_group(area_code: str, model: str | None = None) -> AreaGroup | None:
+    """The area's statistical neighbours: of ``model`` (e.g. "2021"), else the latest model.
+
+    Raises LookupError when a model is asked for and the area has no group of that model.
+    """
+    groups = list(
+        AreaGroup.objects.filter(kind=AreaGroup.Kind.STATISTICAL_NEIGHBOURS, anchor_code=area_code)
+    )
+    if model:
+        chosen = next((g for g in groups if g.model == model), None)
+        if chosen is None:
+            known = ", ".join(sorted(g.model for g in groups if g.model)) or "none"
+            raise LookupError(
+                f"no {model} neighbour model for {area_code} (models loaded: {known})"
+            )
+        return chosen
+    return max(groups, key=lambda g: g.model or "", default=None)
+
+
+def region_of(area_code: str, stored: str) -> str:
+    """The E12 region to compare with: London boroughs are in London (E12000007) even where
+    a file gives Inner or Outer London (E13000001/2)."""
+    from cyplan.analytics.la_history import load_history
+
+    region = load_history().region(area_code) or stored
+    return "E12000007" if region.startswith("E13") else region
+
+
 def compare(
-    code: str, area_code: str, period: str, filters: dict[str, str] | None = None
+    code: str,
+    area_code: str,
+    period: str,
+    filters: dict[str, str] | None = None,
+    neighbour_model: str | None = None,
 ) -> Comparison:
     """The figure for an area and period with benchmarks, neighbour rank and trend.
 
@@ -164,7 +216,16 @@ def compare(
         (area.lower95, area.upper95) if confidence == 0.95 else (area.lower998, area.upper998)
     )
     benchmarks = []
-    for bench_code, label in ((ENGLAND, "England"), (mine.region_code, "region")):
+    no_counts = (
+        lower is None
+        and mine.value is not None
+        and interval_kind(code) != "none"
+        and (mine.numerator is None or mine.denominator is None)
+    )
+    for bench_code, label in (
+        (ENGLAND, "England"),
+        (region_of(area_code, mine.region_code), "region"),
+    ):
         if not bench_code or bench_code == area_code:
             continue
         bench = rows.filter(area_code=bench_code).first()
@@ -177,12 +238,16 @@ def compare(
                 "role": label,
                 "value": bench.value,
                 "comparison": stats.compare_with_benchmark(lower, upper, bench.value, polarity),
+                "reason": "no counts published" if no_counts else None,
+                "label": NO_COUNTS
+                if no_counts
+                else stats.compare_with_benchmark(lower, upper, bench.value, polarity),
+                "period": bench.period,
+                "source": bench.source,
             }
         )
     neighbours = None
-    group = AreaGroup.objects.filter(
-        kind=AreaGroup.Kind.STATISTICAL_NEIGHBOURS, anchor_code=area_code
-    ).first()
+    group = neighbour_group(area_code, neighbour_model)
     if group is not None and mine.value is not None:
         others = {
             v.area_code: v.value
@@ -204,13 +269,27 @@ def compare(
                 "group_size": len(group.members),
                 "median": median,
                 "rule": "rank 1 is the best by polarity (the highest when there is none)",
+                "model": group.model or None,
+                "members": [
+                    {
+                        "code": member,
+                        "closeness": (group.closeness or [])[index]
+                        if index < len(group.closeness or [])
+                        else None,
+                        "value": others.get(member),
+                    }
+                    for index, member in enumerate(group.members)
+                ],
             }
     history = list(
         IndicatorValue.objects.filter(
             indicator__code=code, area_code=area_code, dimensions_key=mine.dimensions_key
         ).order_by("period")
     )
-    history = [v for v in history if v.period <= period][-5:]
+    history = sorted(
+        (v for v in history if period_key(v.period) <= period_key(period)),
+        key=lambda v: period_key(v.period),
+    )[-5:]
     kind = (
         "proportion"
         if interval_kind(code) == "wilson"
@@ -249,6 +328,8 @@ def compare(
         trend=trend_json,
         dimensions=dict(mine.dimensions),
         target=target_for(code, area_code, period, mine.value, polarity) if not key else None,
+        source=mine.source,
+        note=mine.note,
     )
     comparison.sentence = summary_sentence(comparison)
     return comparison
@@ -289,7 +370,12 @@ def summary_sentence(c: Comparison) -> str:
         )
     for bench in c.benchmarks:
         word = bench["comparison"]
-        if word == "not compared":
+        if bench.get("reason") == "no counts published":
+            phrase = (
+                f"not compared with {bench['name']} ({format_number(bench['value'])}{unit}): "
+                "no counts published"
+            )
+        elif word == "not compared":
             phrase = f"not compared with {bench['name']}"
         elif word in ("better", "worse"):
             phrase = f"{word} than {bench['name']} ({format_number(bench['value'])}{unit})"

@@ -209,6 +209,7 @@ def import_neighbours(neighbours_path, la_codes_path, regions_path=None) -> int:
         AreaGroup.objects.update_or_create(
             kind=AreaGroup.Kind.STATISTICAL_NEIGHBOURS,
             anchor_code=anchor,
+            model="",
             defaults={
                 "name": f"Statistical neighbours of {name}",
                 "members": list(members),

@@ -92,10 +92,18 @@ class AreaGroup(models.Model):
         default=list, help_text="area codes, ranked where the source ranks them"
     )
     source = models.CharField(max_length=300, blank=True)
+    model = models.CharField(
+        max_length=20, blank=True, help_text="the statistical neighbour model, e.g. 2025 or 2021"
+    )
+    closeness = models.JSONField(
+        default=list, blank=True, help_text="the model's closeness of each member, in order"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "anchor_code"], name="one_group_per_anchor")
+            models.UniqueConstraint(
+                fields=["kind", "anchor_code", "model"], name="one_group_per_anchor_and_model"
+            )
         ]
 
     def __str__(self) -> str:

@@ -6,8 +6,17 @@ from dataclasses import dataclass, field
 
 from cyplan.core.tables import Table
 from cyplan.outcomes.catalogue_sync import catalogue, definition
-from cyplan.outcomes.comparison import ENGLAND, Comparison, compare, format_number, with_intervals
-from cyplan.outcomes.models import AreaGroup, IndicatorValue
+from cyplan.outcomes.comparison import (
+    ENGLAND,
+    Comparison,
+    compare,
+    format_number,
+    neighbour_group,
+    period_key,
+    region_of,
+    with_intervals,
+)
+from cyplan.outcomes.models import IndicatorValue
 from cyplan.outcomes.presentation import present
 from cyplan.plans.models import Area, Plan
 
@@ -25,12 +34,14 @@ def home_area(code: str | None = None) -> tuple[str, str] | None:
 
 
 def periods_for(code: str, area_code: str) -> list[str]:
+    """The periods with a figure for the area, oldest first (quoted figures before published)."""
     return sorted(
         set(
             IndicatorValue.objects.filter(
                 indicator__code=code, area_code=area_code, is_total=True
             ).values_list("period", flat=True)
-        )
+        ),
+        key=period_key,
     )
 
 
@@ -47,6 +58,7 @@ class IndicatorPage:
     neighbour_rows: list[dict] = field(default_factory=list)
     table: Table | None = None
     any_revealed: bool = False
+    against_published: dict | None = None
 
 
 def indicator_page(
@@ -58,13 +70,14 @@ def indicator_page(
         period = periods[-1] if periods else None
     comparison = compare(code, area_code, period) if period else None
     page = IndicatorPage(code, entry, area_code, area_name, period, periods, comparison)
+    page.against_published = return_against_published(code, area_code, period) if period else None
     unit = entry.unit if entry else ""
     if not periods:
         return page
     mine = IndicatorValue.objects.filter(
         indicator__code=code, area_code=area_code, is_total=True
     ).first()
-    region = mine.region_code if mine else ""
+    region = region_of(area_code, mine.region_code if mine else "")
     wanted = [area_code, region, ENGLAND]
     rows = IndicatorValue.objects.filter(
         indicator__code=code, is_total=True, area_code__in=[c for c in wanted if c]
@@ -86,9 +99,7 @@ def indicator_page(
         page.trend_rows.append(row)
     page.trend_columns = [names.get(c, "") for c in wanted]
     page.trend_codes = wanted
-    group = AreaGroup.objects.filter(
-        kind=AreaGroup.Kind.STATISTICAL_NEIGHBOURS, anchor_code=area_code
-    ).first()
+    group = neighbour_group(area_code)
     if group and period:
         values = {
             v.area_code: v
@@ -155,6 +166,73 @@ def indicator_page(
     return page
 
 
+def return_against_published(code: str, area_code: str, period: str) -> dict | None:
+    """Our return's figure (computed by the returns engine) beside DfE's published one.
+
+    None unless both exist for the area and period. The explanation lists what may cause a
+    difference, in plain words, from what differs: the counts, the denominator, suppression.
+    """
+    from cyplan.outcomes.benchmark_import import COMPUTED, PUBLISHED_KEY
+
+    ours = IndicatorValue.objects.filter(
+        indicator__code=code, area_code=area_code, period=period, dimensions_key="",
+        source__startswith=COMPUTED,
+    ).first()  # fmt: skip
+    published = IndicatorValue.objects.filter(
+        indicator__code=code, area_code=area_code, period=period, dimensions_key=PUBLISHED_KEY
+    ).first()
+    if ours is None or published is None:
+        return None
+    entry = definition(code)
+    reasons = []
+    if published.value is None:
+        reasons.append(
+            f"DfE did not publish a figure ({published.symbol or 'x'}): small numbers are "
+            "suppressed to protect children's privacy, so there is nothing to check against."
+        )
+    difference = (
+        None if ours.value is None or published.value is None else ours.value - published.value
+    )
+    if ours.numerator is not None and published.numerator is not None:
+        if ours.numerator != published.numerator:
+            reasons.append(
+                f"The counts differ ({format_number(ours.numerator)} in our return, "
+                f"{format_number(published.numerator)} published). DfE counts the return as "
+                "submitted at its deadline; records added or corrected later (late returns, "
+                "amendments) are in our figure but not in DfE's."
+            )
+        if (ours.denominator or 0) != (published.denominator or 0):
+            reasons.append(
+                f"The denominators differ ({format_number(ours.denominator)} and "
+                f"{format_number(published.denominator)}): a different population estimate "
+                "or cohort (for a rate, DfE uses the ONS estimate of the previous mid-year, "
+                "re-based in later releases)."
+            )
+    if entry is not None and any(rule.startswith("Reading:") for rule in entry.edge_cases):
+        reasons.append(
+            "Where the official definition is ambiguous the engine follows a stated reading "
+            "(see 'Rules and edge cases' below), which DfE's processing may not share."
+        )
+    if difference is not None and published.numerator is None:
+        reasons.append(
+            "DfE publishes this figure rounded and without its counts, so a small difference "
+            "can be rounding alone."
+        )
+    if difference is not None and abs(difference) < 0.05:
+        summary = "The two figures agree."
+    elif difference is None:
+        summary = "The two figures cannot be compared."
+    else:
+        summary = f"Our return is {format_number(abs(difference))} {'higher' if difference > 0 else 'lower'}."
+    return {
+        "ours": ours,
+        "published": published,
+        "difference": difference,
+        "summary": summary,
+        "reasons": reasons,
+    }
+
+
 def _plain(text: str) -> str:
     """A figure as a spreadsheet reads it: no thousands separators (7,300 becomes 7300)."""
     return text.replace(",", "")
@@ -207,6 +285,17 @@ def scorecard(plan: Plan, area_code: str) -> list[ScoreRow]:
     # Indicators with figures first (still in title order), then those still waiting for data.
     rows.sort(key=lambda row: row.comparison is None)
     return rows
+
+
+def source_periods(area_code: str) -> list[tuple[str, str]]:
+    """Each source of the area's figures (the file, before any colon) and its latest period."""
+    latest: dict[str, str] = {}
+    rows = IndicatorValue.objects.filter(area_code=area_code, is_total=True)
+    for source, period in rows.values_list("source", "period").distinct():
+        name = source.split(":")[0].strip()
+        if name not in latest or period_key(period) > period_key(latest[name]):
+            latest[name] = period
+    return sorted(latest.items())
 
 
 def node_indicators(plan: Plan, node_key: str, area_code: str) -> list[ScoreRow]:

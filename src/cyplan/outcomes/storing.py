@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
+
 from cyplan.outcomes.models import Indicator, IndicatorValue
 
 #: A value's identity: (indicator code, area code, period, dimensions key).
@@ -43,6 +45,25 @@ def upsert_values(
             changed.append(current)
         else:
             unchanged += 1
-    IndicatorValue.objects.bulk_create(new, batch_size=2000)
+    _insert_many(new)
     IndicatorValue.objects.bulk_update(changed, fields, batch_size=2000)
     return len(new), len(changed), unchanged
+
+
+def _insert_many(values: list[IndicatorValue]) -> None:
+    """Insert new values with one prepared statement (``executemany``): much faster than
+    ``bulk_create`` for tens of thousands of rows, which SQLite splits into batches of a few
+    dozen. Each field's own ``pre_save`` and ``get_db_prep_save`` give the stored value, as
+    ``bulk_create`` would."""
+    if not values:
+        return
+    fields = [f for f in IndicatorValue._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    rows = [
+        [f.get_db_prep_save(f.pre_save(value, True), connection) for f in fields]
+        for value in values
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)

@@ -19,7 +19,7 @@ from cyplan.outcomes.catalogue_sync import catalogue, definition
 from cyplan.outcomes.comparison import format_number
 from cyplan.outcomes.forms import TargetForm, ValueForm
 from cyplan.outcomes.models import IndicatorValue
-from cyplan.outcomes.pages import home_area, indicator_page, scorecard
+from cyplan.outcomes.pages import home_area, indicator_page, scorecard, source_periods
 from cyplan.outcomes.presentation import SYMBOL_WORDS, present
 from cyplan.plans.queries import visible_plans
 
@@ -119,7 +119,7 @@ def plan_scorecard(request, slug: str):
                 shown.value if shown else "no figure",
                 format_number(england["value"]) if england else "",
                 # Nothing is said about a suppressed figure: no comparison, no trend.
-                "" if hidden else england["comparison"] if england else "",
+                "" if hidden else england.get("label", england["comparison"]) if england else "",
                 "" if hidden else c.trend["label"] if c and c.trend else "",
                 *_target_cells(c, shown),
             ]
@@ -130,7 +130,13 @@ def plan_scorecard(request, slug: str):
     return render(
         request,
         "outcomes/scorecard.html",
-        {"plan": plan, "rows": decorated, "spine": mark_safe(spine) if spine else "", "query": ""},
+        {
+            "plan": plan,
+            "rows": decorated,
+            "spine": mark_safe(spine) if spine else "",
+            "query": "",
+            "source_periods": source_periods(plan.area.code),
+        },
     )
 
 

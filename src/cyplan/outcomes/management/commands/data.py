@@ -20,6 +20,8 @@ EPILOG = """examples:
   cyplan data import-ees sen2_ehcp_timeliness_20_week.csv
   cyplan data import-ees exclusions.csv --meta exclusions.meta.csv --indicator perm_excl_rate=permanent-exclusions-rate
   cyplan data import-neighbours statistical_neighbours.csv --la-codes la_codes.csv --regions la_regions.csv
+  cyplan data import-neighbours reference/sn-2025/sn_model_2025_wide.csv --model 2025
+  cyplan data import-series lait/bds_long_0.parquet fingertips/obese_year6.csv
   cyplan data load-key-figures          # the figures the loaded plans quote, with their benchmarks
   cyplan data load-shared ../shared/data  # everything in a folder laid out like shared/data
 """
@@ -59,8 +61,22 @@ class Command(ExampleCommand):
         )
         neighbours.add_argument("file", metavar="FILE")
         neighbours.add_argument(
-            "--la-codes", required=True, metavar="FILE", help="LA names with old and new codes"
+            "--la-codes",
+            metavar="FILE",
+            help="LA names with old and new codes (for the file with LA names as its header)",
         )
+        neighbours.add_argument(
+            "--model",
+            metavar="YEAR",
+            help="the neighbour model of a DfE wide file, e.g. 2025 (default: the year in its name)",
+        )
+        series_parser = actions.add_parser(
+            "import-series",
+            help="import national series: EES tidy CSVs, NEET scorecards, LAIT, Fingertips",
+            epilog="example:\n  cyplan data import-series lait/bds_long_0.parquet fingertips/obese_year6.csv",
+            **sub,
+        )
+        series_parser.add_argument("files", nargs="+", metavar="FILE")
         neighbours.add_argument("--regions", metavar="FILE", help="LA names with their regions")
         actions.add_parser(
             "load-key-figures",
@@ -98,11 +114,45 @@ class Command(ExampleCommand):
         if meta is None:
             beside = Path(file).with_suffix(".meta.csv")
             meta = str(beside) if beside.exists() else None
+        if not extra and self._series_only(file):
+            # A release whose columns only the national series map reads (2025 CLA files).
+            return self.do_import_series([file])
         self.stdout.write(str(import_ees(file, meta_path=meta, extra=extra)))
 
-    def do_import_neighbours(self, file, la_codes, regions=None, **options):
-        groups = import_neighbours(file, la_codes, regions)
+    @staticmethod
+    def _series_only(file) -> bool:
+        """Whether the national series map reads the file and the catalogue's EES columns do not."""
+        import csv
+
+        from cyplan.analytics.benchmarks import load_source_map, sources_for_columns
+        from cyplan.outcomes.catalogue_sync import catalogue
+
+        try:
+            with open(file, encoding="utf-8-sig", newline="") as handle:
+                header = [c.strip() for c in next(csv.reader(handle), [])]
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return False
+        return not catalogue().for_ees_columns(header) and bool(
+            sources_for_columns(header, load_source_map())
+        )
+
+    def do_import_neighbours(self, file, la_codes=None, regions=None, model=None, **options):
+        from cyplan.analytics.benchmarks import file_kind
+        from cyplan.outcomes.benchmark_import import import_neighbour_model
+
+        if file_kind(file) == "neighbours":
+            groups = import_neighbour_model(file, model)
+        elif la_codes is None:
+            raise CommandError("--la-codes is needed for a file with LA names as its header")
+        else:
+            groups = import_neighbours(file, la_codes, regions)
         self.stdout.write(f"Stored statistical neighbours for {groups} local authorities.")
+
+    def do_import_series(self, files, **options):
+        from cyplan.outcomes.benchmark_import import import_series_files
+
+        for summary in import_series_files(files):
+            self.stdout.write(str(summary))
 
     def do_load_key_figures(self, **options):
         for plan in Plan.objects.all():
@@ -129,10 +179,17 @@ class Command(ExampleCommand):
                 if (reference / "la_regions.csv").exists()
                 else None,
             )
-        for path in sorted((root / "dfe-ees").glob("*.csv")):
-            if path.name.endswith(".meta.csv"):
-                continue
+        for path in sorted(reference.glob("sn-*/*.csv")):
             try:
-                self.do_import_ees(str(path))
-            except CommandError as error:
+                self.do_import_neighbours(str(path))
+            except (CommandError, ImportProblems) as error:
                 self.stderr.write(f"Skipped {path.name}: {error}")
+        from cyplan.outcomes.benchmark_import import import_series_files, series_files
+
+        def report(path, error):
+            self.stderr.write(f"Skipped {path.name}: {error}")
+
+        files = series_files(root)
+        self.stdout.write(f"Reading {len(files)} national series files...")
+        for summary in import_series_files(files, report=report):
+            self.stdout.write(str(summary))

@@ -53,6 +53,11 @@ class Command(ExampleCommand):
             metavar="NAME=VALUE",
             help="a breakdown; without it the total row is used",
         )
+        comparing.add_argument(
+            "--neighbours",
+            metavar="MODEL",
+            help="the statistical neighbour model, e.g. 2021 (default: the latest loaded, 2025)",
+        )
         comparing.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
@@ -71,7 +76,9 @@ class Command(ExampleCommand):
                 f"{row['code']:<{width}}  {row['unit']:<18} {row['polarity']:<17} {row['title']}"
             )
 
-    def do_compare(self, indicator, area, period, filter=(), json=False, **options):
+    def do_compare(
+        self, indicator, area, period, filter=(), json=False, neighbours=None, **options
+    ):
         filters = {}
         for item in filter:
             name, _, value = item.partition("=")
@@ -81,7 +88,7 @@ class Command(ExampleCommand):
                 )
             filters[name] = value
         try:
-            result = compare(indicator, area, period, filters or None)
+            result = compare(indicator, area, period, filters or None, neighbours)
         except LookupError as error:
             raise CommandError(
                 f"{error}. Load values first (cyplan data import-ees FILE)."
