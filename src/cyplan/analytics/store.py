@@ -240,14 +240,27 @@ class AnalyticalStore:
         return dict(self.con.execute("SELECT la, name FROM areas").fetchall())
 
     def compute(
-        self, codes: Iterable[str] | None = None, *, year: int, by: str | None = None
+        self,
+        codes: Iterable[str] | None = None,
+        *,
+        year: int,
+        by: str | None = None,
+        revised: bool = False,
     ) -> pa.Table:
         """Run indicators (all registered ones by default) for ``year`` and stack the results.
 
         Returns the totals, plus the ``by`` breakdown rows when ``by`` is given. With
         ``codes=None`` an indicator that cannot be broken down by ``by`` gives its total only;
         a code asked for by name raises ValueError then, as does an unknown code.
+
+        SSDA903 figures for ``year`` come from the return for ``year`` (earlier returns give
+        history before 1 April only; docs/indicators-returns.md). When that return is not
+        loaded, an SSDA903 indicator asked for by name raises :class:`ReturnNotLoaded`, and
+        with ``codes=None`` the SSDA903 indicators are left out (see :meth:`missing_return`).
+        ``revised=True`` lets returns for later years correct the figure.
         """
+        from cyplan.analytics.indicators._ssda903 import REVISED
+
         load_all()
         chosen = sorted(REGISTRY) if codes is None else list(codes)
         unknown = [c for c in chosen if c not in REGISTRY]
@@ -255,17 +268,53 @@ class AnalyticalStore:
             raise ValueError(
                 f"unknown indicator code(s): {', '.join(unknown)}; known: {', '.join(sorted(REGISTRY))}"
             )
+        missing = self.missing_return(year)
         parts = [empty_result()]
-        for code in chosen:
-            indicator = REGISTRY[code]
-            parts.append(indicator(self.con, year, None))
-            if by is not None:
-                try:
-                    parts.append(indicator(self.con, year, by))
-                except ValueError:
+        token = REVISED.set(revised)
+        try:
+            for code in chosen:
+                indicator = REGISTRY[code]
+                if missing and is_ssda903(code):
                     if codes is not None:
-                        raise
+                        raise ReturnNotLoaded(missing)
+                    continue
+                parts.append(indicator(self.con, year, None))
+                if by is not None:
+                    try:
+                        parts.append(indicator(self.con, year, by))
+                    except ValueError:
+                        if codes is not None:
+                            raise
+        finally:
+            REVISED.reset(token)
         return pa.concat_tables(parts)
+
+    def missing_return(self, year: int) -> str | None:
+        """Why SSDA903 figures for ``year`` cannot be computed, or None when they can.
+
+        None also when no SSDA903 return is loaded at all (the figures are simply empty).
+        """
+        from cyplan.analytics.indicators._ssda903 import loaded_years
+
+        years = loaded_years(self.con)
+        if not years or int(year) in years:
+            return None
+        return (
+            f"the SSDA903 return for {year} (the year ending 31 March {year}) is not loaded: "
+            f"figures for a year come from that year's own return (loaded: "
+            f"{', '.join(str(y) for y in years)}). Load it with "
+            f"`cyplan returns load ssda903 PATH --la CODE --year {year}`"
+        )
+
+
+class ReturnNotLoaded(ValueError):
+    """The return a figure needs (that year's own) is not in the store."""
+
+
+def is_ssda903(code: str) -> bool:
+    """Whether the indicator ``code`` is computed from the SSDA903."""
+    module = getattr(REGISTRY.get(code), "__module__", "")
+    return module.rsplit(".", 1)[-1] in ("cla", "placements", "care_leavers")
 
 
 def _loadable(result: ReadResult) -> dict[str, pa.Table]:
