@@ -62,7 +62,34 @@ class AnalyticalStore:
         result before the new rows go in. Returns rows loaded per table.
         """
         tables = {name: _with_la(table, la) for name, table in _loadable(result).items()}
+        self._refuse_fewer_episodes(result, tables, la)
         return self._replace("ssda903", tables, _years(tables), [la])
+
+    def _refuse_fewer_episodes(self, result: ReadResult, tables: dict[str, pa.Table], la: str):
+        """A load never leaves a year with fewer stored episodes unless the return says so.
+
+        When rows of the episodes table were skipped as invalid and the year would end up with
+        fewer episodes than are stored now, the load is refused (ValueError): the return did
+        not say those episodes are gone, its invalid rows did.
+        """
+        skipped = sum(1 for s in result.skipped_rows if s.table == "episodes")
+        episodes = tables.get("episodes")
+        if not skipped or episodes is None or "ssda903_episodes" not in self.tables():
+            return
+        stored = dict(
+            self.con.execute(
+                'SELECT "YEAR", count(*) FROM ssda903_episodes WHERE "LA" = ? GROUP BY 1', [la]
+            ).fetchall()
+        )
+        incoming = pc.value_counts(episodes.column("YEAR")).to_pylist()
+        for item in incoming:
+            year, count = item["values"], item["counts"]
+            if count < stored.get(year, 0):
+                raise ValueError(
+                    f"the return for {year} would leave {count} episodes stored for {la} where "
+                    f"{stored[year]} are now, because {skipped} invalid episode row(s) were "
+                    "skipped: nothing loaded (correct those rows, or load without --skip-invalid)"
+                )
 
     def load_cin(self, result: ReadResult, la: str | None = None) -> dict[str, int]:
         """Load a CIN census read result.
