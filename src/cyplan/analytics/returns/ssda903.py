@@ -60,14 +60,19 @@ def read_ssda903(
     skip_invalid: bool = False,
     today: date | None = None,
     year: int | None = None,
+    row_labels: bool = False,
 ) -> ReadResult:
-    """Read, validate and pseudonymise an SSDA903 return (see the module docstring)."""
+    """Read, validate and pseudonymise an SSDA903 return (see the module docstring).
+
+    ``row_labels=True`` adds a ``_ROW`` column to every table: where the row came from (the
+    CSV row number, or the XML element path), for validation reports. Never load it.
+    """
     today = today or date.today()
     root = Path(path)
     out = _Gathered()
     sources = _discover(root, year, out)
     for source in sources:
-        _read_source(source, pseudonymiser, today, skip_invalid, out)
+        _read_source(source, pseudonymiser, today, skip_invalid, out, row_labels)
     tables = {}
     for name, parts in out.tables.items():
         # Each year's return is kept whole: an open episode sent again in the next return
@@ -147,7 +152,12 @@ def _add_file(source: _Source, file: Path, out: _Gathered) -> None:
 
 
 def _read_source(
-    source: _Source, pseudonymiser: Pseudonymiser, today: date, skip_invalid: bool, out: _Gathered
+    source: _Source,
+    pseudonymiser: Pseudonymiser,
+    today: date,
+    skip_invalid: bool,
+    out: _Gathered,
+    row_labels: bool = False,
 ) -> None:
     """Read one year's files, check them and their cross-table rules, add them to ``out``."""
     loaded: dict[str, tuple[eng.TableCheck, dict]] = {}
@@ -195,7 +205,14 @@ def _read_source(
         out.problems.extend(table.check.problems())
         if skip_invalid:
             out.skipped.extend(table.check.skipped())
-        result = table.table(~table.check.bad if skip_invalid else None)
+        keep = ~table.check.bad if skip_invalid else None
+        result = table.table(keep)
+        if row_labels:
+            labels = pa.array([str(table.check.labels(i)) for i in range(table.check.n)])
+            if keep is not None:
+                labels = labels.filter(pa.array(keep))
+            result = result.append_column("_ROW", labels)
+            result = result.append_column("_FILE", pa.array([table.check.file] * len(labels)))
         if year is not None:
             given = result.column("YEAR")
             filled = pc.fill_null(given, pa.scalar(year, pa.int64()))
