@@ -253,3 +253,17 @@ def test_every_rule_has_a_number_a_message_and_a_topic():
     numbers = [r.number for r in SSDA903_RULES]
     assert len(numbers) == len(set(numbers)) and all(r.message and r.topic for r in SSDA903_RULES)
     assert HEADER_COLUMNS[0] == "CHILD"
+
+
+def test_the_rule_count_in_the_docs_matches_the_code():
+    """docs/returns.md states how many DfE rules are implemented: the rules here plus the
+    readers' three (356, 385, 354); the cyplan-own rules are counted apart."""
+    import re
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "returns.md").read_text()
+    stated = re.search(r"DfE SSDA903 rules implemented \((\d+), plus (\d+) of cyplan", docs)
+    own = [r for r in SSDA903_RULES if not r.number[:3].isdigit()]
+    dfe = [r for r in SSDA903_RULES if r.number[:3].isdigit()]
+    assert (int(stated.group(1)), int(stated.group(2))) == (len(dfe) + 3, len(own))
+    for rule in dfe:
+        assert f"| {rule.number} |" in docs or rule.number.startswith("503"), rule.number
