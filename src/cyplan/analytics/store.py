@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 import duckdb
@@ -42,6 +43,7 @@ class AnalyticalStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         target = str(self.path) if self.path is not None else ":memory:"
         self.con = duckdb.connect(target, read_only=read_only)
+        self._years: list[int] | None = None  # SSDA903 years loaded (reset by each load)
 
     def close(self) -> None:
         """Close the database (a file store can then be opened by another process)."""
@@ -202,6 +204,7 @@ class AnalyticalStore:
     ) -> dict[str, int]:
         """In one transaction: drop the (LA, YEAR) rows of every ``prefix_*`` table, insert."""
         con = self.con
+        self._years = None
         loaded: dict[str, int] = {}
         existing = [t for t in self.tables() if t.startswith(prefix + "_")]
         con.execute("BEGIN TRANSACTION")
@@ -298,7 +301,9 @@ class AnalyticalStore:
         missing = self.missing_return(year)
         parts = [empty_result()]
         token = REVISED.set(revised)
+        session = self.prepared(year, revised=revised) if not missing else nullcontext()
         try:
+            session.__enter__()
             for code in chosen:
                 indicator = REGISTRY[code]
                 if missing and is_ssda903(code):
@@ -313,8 +318,19 @@ class AnalyticalStore:
                         if codes is not None:
                             raise
         finally:
+            session.__exit__(None, None, None)
             REVISED.reset(token)
         return pa.concat_tables(parts)
+
+    def prepared(self, year: int, *, revised: bool = False):
+        """A block in which the year's SSDA903 episodes are worked out once for every
+        indicator (``with store.prepared(2024): store.compute(...)`` several times)."""
+        from cyplan.analytics.indicators._ssda903 import loaded_years
+        from cyplan.analytics.indicators.placements import materialise
+
+        if int(year) not in loaded_years(self.con):
+            return nullcontext()
+        return materialise(self.con, year, revised)
 
     def missing_return(self, year: int) -> str | None:
         """Why SSDA903 figures for ``year`` cannot be computed, or None when they can.
@@ -323,7 +339,9 @@ class AnalyticalStore:
         """
         from cyplan.analytics.indicators._ssda903 import loaded_years
 
-        years = loaded_years(self.con)
+        if self._years is None:
+            self._years = loaded_years(self.con)
+        years = self._years
         if not years or int(year) in years:
             return None
         return (

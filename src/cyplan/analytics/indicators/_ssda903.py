@@ -43,6 +43,10 @@ is the same carers continuing, not a move."""
 REVISED: ContextVar[bool] = ContextVar("ssda903_revised", default=False)
 """When True, figures for year Y also use returns for later years (``--revised``)."""
 
+MATERIALISED: ContextVar[dict] = ContextVar("ssda903_materialised", default={})  # noqa: B039
+"""Temporary tables already holding a year's episodes, by (kind, year, revised): set by
+``placements.materialise`` so that the indicators of one compute share one pass."""
+
 
 def returns_sql() -> str:
     """(la, yr): every SSDA903 return loaded, from the header and episodes tables."""
@@ -77,6 +81,9 @@ def episodes_sql(year: int, *, revised: bool | None = None) -> str:
     if revised is None:
         revised = REVISED.get()
     y = int(year)
+    ready = MATERIALISED.get().get(("episodes", y, bool(revised)))
+    if ready:
+        return f"SELECT * FROM {ready}"
     upto = "" if revised else f'WHERE "YEAR" <= {y}'
     return f"""
         WITH rets AS (SELECT * FROM ({returns_sql()}) r0 {"" if revised else f"WHERE yr <= {y}"}),

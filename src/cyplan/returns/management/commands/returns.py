@@ -48,6 +48,10 @@ def default_store() -> Path:
 class Command(ExampleCommand):
     epilog = EPILOG
     help = "Load SSDA903, CIN census and Annex A returns into the analytical store; compute indicators."
+    # Django's system checks import every template tag library (and through them most of the
+    # site and SciPy): seconds of start-up with nothing to do with a return. `cyplan check`
+    # and `runserver` still run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -246,6 +250,8 @@ class Command(ExampleCommand):
                     chosen = [c for c in chosen if not is_ssda903(c)]
             bar = ProgressBar(len(chosen), self.stderr._out)
             parts = []
+            session = store.prepared(year, revised=revised)
+            session.__enter__()
             for code in chosen:
                 try:
                     parts.append(
@@ -259,6 +265,7 @@ class Command(ExampleCommand):
                     parts.append(store.compute([code], year=year, revised=revised))
                 bar.step(code)
             outside = oc2_outside_cohort(store.con, year)
+            session.__exit__(None, None, None)
             if outside:
                 self.stderr.write(
                     f"{outside} OC2 row(s) for {year} are for children not looked after "
