@@ -111,3 +111,27 @@ def test_a_load_with_skipped_rows_never_leaves_fewer_stored_episodes():
     # The same smaller return with nothing skipped says the episode is gone: it loads.
     store.load_ssda903(ssda903(2024, [ep("A", "2023-06-01", "S", "U1")]), "E09000006")
     assert value(store, "cla-count", 2024)["numerator"] == 1
+
+
+def test_an_episode_deleted_by_a_later_return_is_gone():
+    """The 2024 return deletes a move that 2023's recorded: the later return wins from its
+    cover start (H's first DECOM in it, 01/05/2022)."""
+    # 2023 return: H in U1 from 01/05/2022, moved to U3 on 01/03/2023 (open).
+    # 2024 return: no U3 at all (deleted as a mistake): U1 from 01/05/2022 to 01/10/2023, then
+    # U4 (open). Placements in 2023-24: U1, U4 = 2 -> not 3+ (0 of 1). Keeping the 2023 copy
+    # of the U3 episode (the latest copy of each DECOM) would give U1, U3, U4 = 3 (1 of 1).
+    store = store_with(
+        ssda903(
+            2023,
+            [ep("H", "2022-05-01", "S", "U1", "2023-03-01"), ep("H", "2023-03-01", "P", "U3")],
+        ),
+        ssda903(
+            2024,
+            [ep("H", "2022-05-01", "S", "U1", "2023-10-01"), ep("H", "2023-10-01", "P", "U4")],
+        ),
+    )
+    row = value(store, "cla-3plus-placements", 2024)
+    assert (row["numerator"], row["denominator"]) == (0, 1)
+    # 2023 as its own return says: H moved to U3 in March, 2 placements in 2022-23.
+    assert value(store, "cla-3plus-placements", 2023)["numerator"] == 0
+    assert value(store, "cla-count", 2023)["numerator"] == 1
