@@ -50,29 +50,48 @@ def _age(dob, on):
     ) // 10000
 
 
-def _count_placements(group, start, end):
-    """Placements of one child overlapping the year (the per-child loop of the baseline)."""
-    count, prev_place, p_start, p_end, current = 0, None, None, None, None
-    placements = []
-    for decom, dec, rne, place in zip(
-        group["DECOM"], group["DEC"], group["RNE"], group["PLACE"], strict=True
-    ):
-        new = rne in ("S", "P", "B", "T", "U") and not (
-            rne != "S"
-            and place in ("A3", "A5")
-            and prev_place in ("U1", "U2", "U3", "U4", "U5", "U6")
+TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
+BEFORE_ADOPTION = {"U1", "U2", "U3", "U4", "U5", "U6", "A3", "A4", "A5", "A6"}
+
+
+def _number(group):
+    """Placement and period-of-care numbers of one child's episodes (the baseline's loop).
+
+    The DfE rules of docs/indicators-returns.md: a period starts at S, after a gap or after a
+    cease; a placement at a new period or RNE P/B/T/U, except a temporary placement (T0-T4),
+    the return from one to the same placement, and A3/A5 straight after U1-U6 or A3-A6.
+    """
+    import pandas as pd
+
+    placement = period = 0
+    prev_dec = prev_rec = prev_place = prev_key = None
+    first = True
+    numbers = []
+    for decom, dec, rne, place, rec, urn, post in zip(
+        group["DECOM"], group["DEC"], group["RNE"], group["PLACE"], group["REC"],
+        group["URN"], group["PL_POST"], strict=True,
+    ):  # fmt: skip
+        temporary = place in TEMPORARY
+        new_period = rne == "S" or (
+            not first
+            and (
+                (prev_dec is not None and not pd.isna(prev_dec) and decom > prev_dec)
+                or (prev_rec is not None and not pd.isna(prev_rec) and prev_rec != "X1")
+            )
         )
-        if new or current is None:
-            if current is not None:
-                placements.append((p_start, p_end))
-            p_start, current = decom, True
-        p_end = dec
-        prev_place = place
-    placements.append((p_start, p_end))
-    for s, e in placements:
-        if s <= end and (e is None or e != e or e > start):
-            count += 1
-    return count
+        key = (place, urn or "", post or "")
+        back = prev_place in TEMPORARY and key == prev_key
+        adoption = place in ("A3", "A5") and prev_place in BEFORE_ADOPTION
+        new_placement = not temporary and (
+            new_period or (rne in ("S", "P", "B", "T", "U") and not back and not adoption)
+        )
+        placement += new_placement
+        period += new_period
+        numbers.append((placement, period, temporary))
+        if not temporary:
+            prev_key = key
+        prev_dec, prev_rec, prev_place, first = dec, rec, place, False
+    return pd.DataFrame(numbers, index=group.index, columns=["placement_no", "period_no", "temp"])
 
 
 def pandas_indicators(tables, population):
@@ -111,59 +130,53 @@ def pandas_indicators(tables, population):
     for la, n in per_child.groupby("LA")["open"].sum().items():
         out[("cla-rate", la)] = (int(n), int(pop[la]))
 
-    # Placements: each child's episodes in order, counted in a Python function per child.
-    eps_nb = eps[not_sb].sort_values(["LA", "CHILD", "DECOM"])
-    counts = eps_nb.groupby(["LA", "CHILD"]).apply(
-        lambda g: _count_placements(g, start, end), include_groups=False
+    # Placements: each child's episodes in order (V3/V4 included), numbered in a Python
+    # function per child.
+    eps = eps.sort_values(["LA", "CHILD", "DECOM"])
+    numbered = eps.groupby(["LA", "CHILD"], group_keys=False).apply(_number, include_groups=False)
+    eps = eps.join(numbered)
+    far = pd.Timestamp.max.floor("D")
+    real = eps[~eps["temp"]]
+    placements = (
+        real.assign(p_end=real["DEC"].fillna(far))
+        .groupby(["LA", "CHILD", "placement_no"])
+        .agg(p_start=("DECOM", "min"), p_end=("p_end", "max"), period_no=("period_no", "min"))
+        .reset_index()
     )
-    counts = counts.rename("placements").reset_index()
-    looked_after = per_child[per_child["open"]][["LA", "CHILD"]]
-    cohort = looked_after.merge(counts, on=["LA", "CHILD"], how="left")
+    in_year = placements[(placements["p_start"] <= end) & (placements["p_end"] > start)]
+    counts = in_year.groupby(["LA", "CHILD"]).size().rename("placements").reset_index()
+    is_open = (eps["DECOM"] <= end) & (eps["DEC"].isna() | (eps["DEC"] > end))
+    current = eps[is_open].sort_values("DECOM").groupby(["LA", "CHILD"]).tail(1)
+    current = current[~current["LS"].isin(["V3", "V4"])]
+    cohort = current[["LA", "CHILD"]].merge(counts, on=["LA", "CHILD"], how="left")
     cohort["num"] = cohort["placements"].fillna(0) >= 3
     cohort["den"] = True
     store("cla-3plus-placements", cohort, "num", "den")
 
     # Long-term stability.
-    eps_nb = eps_nb.copy()
-    eps_nb["prev_place"] = eps_nb.groupby(["LA", "CHILD"])["PLACE"].shift()
-    eps_nb["new_placement"] = eps_nb["RNE"].isin(["S", "P", "B", "T", "U"]) & ~(
-        (eps_nb["RNE"] != "S")
-        & eps_nb["PLACE"].isin(["A3", "A5"])
-        & eps_nb["prev_place"].isin(["U1", "U2", "U3", "U4", "U5", "U6"])
-    )
-    eps_nb["placement_no"] = eps_nb.groupby(["LA", "CHILD"])["new_placement"].cumsum()
-    eps_nb["period_no"] = eps_nb.groupby(["LA", "CHILD"])["RNE"].transform(
-        lambda r: (r == "S").cumsum()
-    )
-    placements = (
-        eps_nb.groupby(["LA", "CHILD", "placement_no"])
-        .agg(p_start=("DECOM", "min"), period_no=("period_no", "min"))
-        .reset_index()
-    )
     placements["prev_start"] = placements.groupby(["LA", "CHILD"])["p_start"].shift()
     placements["prev_period"] = placements.groupby(["LA", "CHILD"])["period_no"].shift()
     periods = (
-        eps_nb.groupby(["LA", "CHILD", "period_no"])["DECOM"]
+        eps.groupby(["LA", "CHILD", "period_no"])["DECOM"]
         .min()
         .rename("period_start")
         .reset_index()
     )
-    current = eps_nb[eps_nb["open"]].sort_values("DECOM").groupby(["LA", "CHILD"]).tail(1)
-    current = current.merge(placements, on=["LA", "CHILD", "placement_no"], suffixes=("", "_p"))
     current = current.merge(periods, on=["LA", "CHILD", "period_no"])
+    stable = current.merge(placements, on=["LA", "CHILD", "placement_no"], suffixes=("", "_p"))
     dob = header.groupby(["LA", "CHILD"])["DOB"].first().reset_index()
-    current = current.merge(dob, on=["LA", "CHILD"], how="left")
+    stable = stable.merge(dob, on=["LA", "CHILD"], how="left")
     two_years, two_half = pd.Timestamp(YEAR - 2, 3, 31), pd.Timestamp(YEAR - 3, 9, 30)
-    current["den"] = (current["period_start"] <= two_half) & (_age(current["DOB"], end) < 16)
-    current["num"] = current["den"] & (
-        (current["p_start"] <= two_years)
+    stable["den"] = (stable["period_start"] <= two_half) & (_age(stable["DOB"], end) < 16)
+    stable["num"] = stable["den"] & (
+        (stable["p_start"] <= two_years)
         | (
-            current["PLACE"].isin(["A3", "A4", "A5", "A6"])
-            & (current["prev_period"] == current["period_no"])
-            & (current["prev_start"] <= two_years)
+            stable["PLACE"].isin(["A3", "A4", "A5", "A6"])
+            & (stable["prev_period"] == stable["period_no_p"])
+            & (stable["prev_start"] <= two_years)
         )
     )
-    store("cla-long-term-stability", current, "num", "den")
+    store("cla-long-term-stability", stable, "num", "den")
 
     # Care leavers (OC3) and health (OC2).
     oc3 = tables["oc3"].to_pandas()
@@ -179,13 +192,16 @@ def pandas_indicators(tables, population):
     )
     store("care-leavers-eet", oc3, "eet", "den")
     store("care-leavers-suitable-accommodation", oc3, "suitable", "den")
+    # Health: the cohort is the children looked after for 12 months (from the episodes).
     oc2 = tables["oc2"].to_pandas()
     oc2 = oc2[oc2["YEAR"] == YEAR].drop_duplicates(["LA", "CHILD"])
-    oc2["den"] = True
-    oc2["health"] = oc2["HEALTH_ASSESSMENT"].fillna(False).astype(bool)
-    oc2["teeth"] = oc2["TEETH_CHECK"].fillna(False).astype(bool)
-    store("cla-health-checks", oc2, "health", "den")
-    store("cla-dental-checks", oc2, "teeth", "den")
+    twelve = current[current["period_start"] <= start][["LA", "CHILD"]]
+    twelve = twelve.merge(oc2, on=["LA", "CHILD"], how="left")
+    twelve["den"] = True
+    twelve["health"] = twelve["HEALTH_ASSESSMENT"].astype("boolean").fillna(False).astype(bool)
+    twelve["teeth"] = twelve["TEETH_CHECK"].astype("boolean").fillna(False).astype(bool)
+    store("cla-health-checks", twelve, "health", "den")
+    store("cla-dental-checks", twelve, "teeth", "den")
     return out
 
 

@@ -134,7 +134,12 @@ def test_cin_rules(tmp_path, pseudonymiser):
         ("invalid_code", f"{child}[5]/ChildCharacteristics/Disabilities/Disability"),
         ("required", f"{child}[3]/ChildIdentifiers/PersonBirthDate"),
     ]
-    assert result.ok and result.tables["children"].num_rows == 1
+    # A bad value in a field no figure keys on (sex, a disability code) keeps the child with
+    # that value unknown (issue 13); A3 (no birth date) and the repeated A1 are skipped:
+    # 5 children - 2 skipped = 3 kept (A1 with sex unknown, A2, A4 with disability unknown).
+    assert result.ok and result.tables["children"].num_rows == 3
+    kept = {r["Sex"] for r in result.tables["children"].to_pylist()}
+    assert None in kept
     assert result.tables["cin_details"].num_rows == 4
 
 

@@ -26,7 +26,7 @@ from .conftest import (
 BASE = [
     episode_row("1", "01/04/2022", "01/05/2022"),
     episode_row("1", "01/05/2022", RNE="P", PLACE="K2"),
-    episode_row("2", "10/06/2021", "11/06/2021", LS="V3"),
+    episode_row("2", "10/06/2022", "11/06/2022", LS="V3"),
     episode_row("2", "12/07/2022", LS="V4", PLACE="R1"),
     episode_row("3", "05/01/2023", RNE="L", CIN="N8"),
 ]
@@ -92,7 +92,9 @@ def test_corruption_is_reported_or_harmless(text):
         assert lenient.problems == strict.problems
         if lenient.ok:  # row problems: those rows are skipped, the rest kept
             skipped = sum(1 for s in lenient.skipped_rows if s.table == "episodes")
-            assert skipped >= 1
+            # a bad value in a field no figure keys on keeps its row, with the value unknown
+            soft = all(p.field in ("CIN", "REASON_PLACE_CHANGE") for p in lenient.problems)
+            assert skipped >= 1 or soft
             assert lenient.tables["episodes"].num_rows + skipped == rows
         else:  # a problem with the file as a whole (a required column gone)
             assert lenient.tables == {} and any(p.row in (0, 1) for p in lenient.problems)

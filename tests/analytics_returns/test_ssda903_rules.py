@@ -231,7 +231,10 @@ def test_problems_beyond_the_limit_are_summarised(tmp_path, pseudonymiser, monke
     codes = [p for p in result.problems if p.rule == "invalid_code"]
     assert [p.row for p in codes] == [2, 3, 4]
     assert "3 more rows" in codes[-1].message
-    assert len(result.skipped_rows) == 5 and result.tables["episodes"].num_rows == 0
+    assert len(result.skipped_rows) == 5
+    # every episode row skipped: the return is refused rather than loaded with no episodes
+    assert not result.ok and result.tables == {}
+    assert [p.rule for p in result.problems if p.field == "(file)"] == ["no_episodes"]
 
 
 def test_the_xml_form_gives_the_same_tables_as_the_csv_form(tmp_path, pseudonymiser):

@@ -108,7 +108,58 @@ def test_real_files_and_population(tmp_path):
 
 def test_every_subcommand_has_help_with_an_example(capsys):
     """`cyplan returns ACTION --help` shows an example in its epilog."""
-    for action in ("load", "population", "compute"):
+    for action in ("validate", "load", "population", "compute"):
         with pytest.raises(SystemExit):
             call_command("returns", action, "--help")
         assert "cyplan returns" in capsys.readouterr().out
+
+
+def test_validate_lists_problems_writes_nothing_and_exits_1(tmp_path, settings):
+    """`returns validate` prints each problem with its rule, exits 1 on errors, creates no store."""
+    settings.DATA_DIR = str(tmp_path / "data")
+    # Child 2's second episode (row 4) starts before the first ends (01/02/2024): DfE rule 501.
+    folder = write_return(tmp_path / "903", GOOD + "2,01/01/2024,P,C2,N1,U3,PR1,,,,,,\n")
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("returns", "validate", "ssda903", str(folder), "--la", LA, "--year", "2024",
+                     stdout=out)  # fmt: skip
+    assert exit_info.value.code == 1
+    assert "episodes.csv:4: DECOM: [501] A new episode has started before the end date" in (
+        out.getvalue()
+    )
+    assert not (tmp_path / "data").exists()  # nothing written
+
+
+def test_validate_json_and_a_clean_return(tmp_path):
+    """--json gives file, row, field, rule, message and severity; a clean return exits 0."""
+    folder = write_return(tmp_path / "903", GOOD)
+    out, _ = run("validate", "ssda903", str(folder), "--la", LA, "--year", "2024", "--json")
+    assert json.loads(out) == []
+    folder = write_return(tmp_path / "bad", GOOD.replace("01/02/2024,E11", "01/02/2025,E11"))
+    buffer = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("returns", "validate", "ssda903", str(folder), "--la", LA, "--year", "2024",
+                     "--json", stdout=buffer)  # fmt: skip
+    (problem,) = json.loads(buffer.getvalue())
+    assert (problem["row"], problem["field"], problem["rule"], problem["severity"]) == (
+        "3", "DEC", "385", "error",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_compute_for_a_year_without_its_return_stops(tmp_path):
+    """Only 2024 is loaded: computing 2023 says which return is missing; --revised is accepted."""
+    store = str(tmp_path / "a.duckdb")
+    run("load", "ssda903", str(write_return(tmp_path / "903", GOOD)), "--la", LA, "--store", store)
+    with pytest.raises(CommandError, match="return for 2023"):
+        run("compute", "--year", "2023", "--indicator", "cla-count", "--store", store)
+    out, _ = run("compute", "--year", "2024", "--revised", "--store", store)
+    assert "Computed" in out
+
+
+def test_the_command_breakdowns_match_the_indicators():
+    """The command lists the breakdowns without importing the indicators; they must agree."""
+    from cyplan.analytics.indicators import BREAKDOWNS as INDICATOR_BREAKDOWNS
+    from cyplan.returns.management.commands.returns import BREAKDOWNS
+
+    assert BREAKDOWNS == INDICATOR_BREAKDOWNS

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 import duckdb
@@ -42,6 +43,7 @@ class AnalyticalStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         target = str(self.path) if self.path is not None else ":memory:"
         self.con = duckdb.connect(target, read_only=read_only)
+        self._years: list[int] | None = None  # SSDA903 years loaded (reset by each load)
 
     def close(self) -> None:
         """Close the database (a file store can then be opened by another process)."""
@@ -62,7 +64,34 @@ class AnalyticalStore:
         result before the new rows go in. Returns rows loaded per table.
         """
         tables = {name: _with_la(table, la) for name, table in _loadable(result).items()}
+        self._refuse_fewer_episodes(result, tables, la)
         return self._replace("ssda903", tables, _years(tables), [la])
+
+    def _refuse_fewer_episodes(self, result: ReadResult, tables: dict[str, pa.Table], la: str):
+        """A load never leaves a year with fewer stored episodes unless the return says so.
+
+        When rows of the episodes table were skipped as invalid and the year would end up with
+        fewer episodes than are stored now, the load is refused (ValueError): the return did
+        not say those episodes are gone, its invalid rows did.
+        """
+        skipped = sum(1 for s in result.skipped_rows if s.table == "episodes")
+        episodes = tables.get("episodes")
+        if not skipped or episodes is None or "ssda903_episodes" not in self.tables():
+            return
+        stored = dict(
+            self.con.execute(
+                'SELECT "YEAR", count(*) FROM ssda903_episodes WHERE "LA" = ? GROUP BY 1', [la]
+            ).fetchall()
+        )
+        incoming = pc.value_counts(episodes.column("YEAR")).to_pylist()
+        for item in incoming:
+            year, count = item["values"], item["counts"]
+            if count < stored.get(year, 0):
+                raise ValueError(
+                    f"the return for {year} would leave {count} episodes stored for {la} where "
+                    f"{stored[year]} are now, because {skipped} invalid episode row(s) were "
+                    "skipped: nothing loaded (correct those rows, or load without --skip-invalid)"
+                )
 
     def load_cin(self, result: ReadResult, la: str | None = None) -> dict[str, int]:
         """Load a CIN census read result.
@@ -175,6 +204,7 @@ class AnalyticalStore:
     ) -> dict[str, int]:
         """In one transaction: drop the (LA, YEAR) rows of every ``prefix_*`` table, insert."""
         con = self.con
+        self._years = None
         loaded: dict[str, int] = {}
         existing = [t for t in self.tables() if t.startswith(prefix + "_")]
         con.execute("BEGIN TRANSACTION")
@@ -240,14 +270,27 @@ class AnalyticalStore:
         return dict(self.con.execute("SELECT la, name FROM areas").fetchall())
 
     def compute(
-        self, codes: Iterable[str] | None = None, *, year: int, by: str | None = None
+        self,
+        codes: Iterable[str] | None = None,
+        *,
+        year: int,
+        by: str | None = None,
+        revised: bool = False,
     ) -> pa.Table:
         """Run indicators (all registered ones by default) for ``year`` and stack the results.
 
         Returns the totals, plus the ``by`` breakdown rows when ``by`` is given. With
         ``codes=None`` an indicator that cannot be broken down by ``by`` gives its total only;
         a code asked for by name raises ValueError then, as does an unknown code.
+
+        SSDA903 figures for ``year`` come from the return for ``year`` (earlier returns give
+        history before 1 April only; docs/indicators-returns.md). When that return is not
+        loaded, an SSDA903 indicator asked for by name raises :class:`ReturnNotLoaded`, and
+        with ``codes=None`` the SSDA903 indicators are left out (see :meth:`missing_return`).
+        ``revised=True`` lets returns for later years correct the figure.
         """
+        from cyplan.analytics.indicators._ssda903 import REVISED
+
         load_all()
         chosen = sorted(REGISTRY) if codes is None else list(codes)
         unknown = [c for c in chosen if c not in REGISTRY]
@@ -255,17 +298,68 @@ class AnalyticalStore:
             raise ValueError(
                 f"unknown indicator code(s): {', '.join(unknown)}; known: {', '.join(sorted(REGISTRY))}"
             )
+        missing = self.missing_return(year)
         parts = [empty_result()]
-        for code in chosen:
-            indicator = REGISTRY[code]
-            parts.append(indicator(self.con, year, None))
-            if by is not None:
-                try:
-                    parts.append(indicator(self.con, year, by))
-                except ValueError:
+        token = REVISED.set(revised)
+        session = self.prepared(year, revised=revised) if not missing else nullcontext()
+        try:
+            session.__enter__()
+            for code in chosen:
+                indicator = REGISTRY[code]
+                if missing and is_ssda903(code):
                     if codes is not None:
-                        raise
+                        raise ReturnNotLoaded(missing)
+                    continue
+                parts.append(indicator(self.con, year, None))
+                if by is not None:
+                    try:
+                        parts.append(indicator(self.con, year, by))
+                    except ValueError:
+                        if codes is not None:
+                            raise
+        finally:
+            session.__exit__(None, None, None)
+            REVISED.reset(token)
         return pa.concat_tables(parts)
+
+    def prepared(self, year: int, *, revised: bool = False):
+        """A block in which the year's SSDA903 episodes are worked out once for every
+        indicator (``with store.prepared(2024): store.compute(...)`` several times)."""
+        from cyplan.analytics.indicators._ssda903 import loaded_years
+        from cyplan.analytics.indicators.placements import materialise
+
+        if int(year) not in loaded_years(self.con):
+            return nullcontext()
+        return materialise(self.con, year, revised)
+
+    def missing_return(self, year: int) -> str | None:
+        """Why SSDA903 figures for ``year`` cannot be computed, or None when they can.
+
+        None also when no SSDA903 return is loaded at all (the figures are simply empty).
+        """
+        from cyplan.analytics.indicators._ssda903 import loaded_years
+
+        if self._years is None:
+            self._years = loaded_years(self.con)
+        years = self._years
+        if not years or int(year) in years:
+            return None
+        return (
+            f"the SSDA903 return for {year} (the year ending 31 March {year}) is not loaded: "
+            f"figures for a year come from that year's own return (loaded: "
+            f"{', '.join(str(y) for y in years)}). Load it with "
+            f"`cyplan returns load ssda903 PATH --la CODE --year {year}`"
+        )
+
+
+class ReturnNotLoaded(ValueError):
+    """The return a figure needs (that year's own) is not in the store."""
+
+
+def is_ssda903(code: str) -> bool:
+    """Whether the indicator ``code`` is computed from the SSDA903."""
+    module = getattr(REGISTRY.get(code), "__module__", "")
+    return module.rsplit(".", 1)[-1] in ("cla", "placements", "care_leavers")
 
 
 def _loadable(result: ReadResult) -> dict[str, pa.Table]:

@@ -10,10 +10,24 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from cyplan.analytics import stats
-from cyplan.analytics.trend import TrendPoint, trend
 from cyplan.outcomes.catalogue_sync import definition
 from cyplan.outcomes.models import AreaGroup, IndicatorTarget, IndicatorValue
+
+
+def _stats():
+    """cyplan.analytics.stats, imported when first needed: it loads SciPy, seconds of start-up
+    that `cyplan returns compute` (which stores values through this module) would pay."""
+    from cyplan.analytics import stats
+
+    return stats
+
+
+def _trend():
+    """cyplan.analytics.trend, imported when first needed (SciPy, as for :func:`_stats`)."""
+    from cyplan.analytics import trend
+
+    return trend
+
 
 ENGLAND = "E92000001"
 
@@ -110,15 +124,15 @@ def with_intervals(code: str, value: IndicatorValue) -> Figure:
         if kind == "wilson":
             multiplier = entry.multiplier if entry else 100
             figure.lower95, figure.upper95 = (
-                v * multiplier for v in stats.wilson_interval(x, n, 0.95)
+                v * multiplier for v in _stats().wilson_interval(x, n, 0.95)
             )
             figure.lower998, figure.upper998 = (
-                v * multiplier for v in stats.wilson_interval(x, n, 0.998)
+                v * multiplier for v in _stats().wilson_interval(x, n, 0.998)
             )
         elif kind == "byar":
             multiplier = entry.multiplier if entry else 10_000
-            figure.lower95, figure.upper95 = stats.rate_interval(x, n, 0.95, multiplier)
-            figure.lower998, figure.upper998 = stats.rate_interval(x, n, 0.998, multiplier)
+            figure.lower95, figure.upper95 = _stats().rate_interval(x, n, 0.95, multiplier)
+            figure.lower998, figure.upper998 = _stats().rate_interval(x, n, 0.998, multiplier)
     except ValueError:
         pass
     return figure
@@ -237,11 +251,11 @@ def compare(
                 "name": bench.area_name,
                 "role": label,
                 "value": bench.value,
-                "comparison": stats.compare_with_benchmark(lower, upper, bench.value, polarity),
+                "comparison": _stats().compare_with_benchmark(lower, upper, bench.value, polarity),
                 "reason": "no counts published" if no_counts else None,
                 "label": NO_COUNTS
                 if no_counts
-                else stats.compare_with_benchmark(lower, upper, bench.value, polarity),
+                else _stats().compare_with_benchmark(lower, upper, bench.value, polarity),
                 "period": bench.period,
                 "source": bench.source,
             }
@@ -255,7 +269,7 @@ def compare(
             if v.value is not None
         }
         if others:
-            rank, of, quartile = stats.rank_among(mine.value, list(others.values()), polarity)
+            rank, of, quartile = _stats().rank_among(mine.value, list(others.values()), polarity)
             ordered = sorted(others.values())
             middle = len(ordered) // 2
             median = (
@@ -302,9 +316,9 @@ def compare(
         f = with_intervals(code, v)
         # The proportion test works on counts; the regression on values with 95% limits.
         points.append(
-            TrendPoint(v.period, v.value, v.numerator, v.denominator, f.lower95, f.upper95)
+            _trend().TrendPoint(v.period, v.value, v.numerator, v.denominator, f.lower95, f.upper95)
         )
-    result = trend(points, kind, None if polarity == "none" else polarity)
+    result = _trend().trend(points, kind, None if polarity == "none" else polarity)
     trend_json = {
         "direction": result.direction,
         "judgement": result.judgement,
@@ -343,10 +357,10 @@ def target_for(code: str, area_code: str, period: str, value, polarity: str) -> 
     target = min(targets, key=lambda t: t.period == "", default=None)  # this period's first
     if target is None:
         return None
-    if polarity == stats.NO_POLARITY:
+    if polarity == _stats().NO_POLARITY:
         rag = "not rated"  # a target needs a direction to be met or missed
     else:
-        rag = stats.rag_against_target(value, target.value, polarity)
+        rag = _stats().rag_against_target(value, target.value, polarity)
     return {
         "value": target.value,
         "period": target.period or "every period",

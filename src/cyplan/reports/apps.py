@@ -7,8 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = "Board packs and reports"
 
     def ready(self):
-        from cyplan.reports import content, highlights
-
-        for provider in (highlights.voice_highlights, highlights.disproportionality_highlights):
-            if provider not in content.SECTION_PROVIDERS:
-                content.SECTION_PROVIDERS.append(provider)
+        # The section providers (voice and disproportionality highlights) are registered by
+        # cyplan.reports.content when a pack is first built, not here: importing content
+        # loads SciPy through the outcome comparisons, seconds that every `cyplan` command
+        # would otherwise pay at start-up (issue 13).
+        pass

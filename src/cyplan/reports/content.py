@@ -176,6 +176,18 @@ class BoardPack:
 SECTION_PROVIDERS: list = []
 
 
+def register_default_providers() -> None:
+    """Add the voice and disproportionality highlights to :data:`SECTION_PROVIDERS` (once).
+
+    Called when a pack is built rather than at start-up (see ReportsConfig.ready).
+    """
+    from cyplan.reports import highlights
+
+    for provider in (highlights.voice_highlights, highlights.disproportionality_highlights):
+        if provider not in SECTION_PROVIDERS:
+            SECTION_PROVIDERS.append(provider)
+
+
 def find_board(name: str) -> Board:
     """A board by its key or name (any case); an unknown or ambiguous name says what exists."""
     wanted = name.strip().casefold()
@@ -353,6 +365,7 @@ def plan_part(plan: Plan, board: Board | None, period: Period, *, public: bool) 
         scorecard=lines,
         spine_rows=spine,
     )
+    register_default_providers()
     for provider in SECTION_PROVIDERS:
         part.sections.extend(provider(plan, period, public))
     return part

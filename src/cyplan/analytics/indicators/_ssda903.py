@@ -8,6 +8,7 @@ the child's characteristics and aggregates, in one query.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date
 
 import duckdb
@@ -29,19 +30,108 @@ NEW_PLACEMENT_RNE = "('S', 'P', 'B', 'T', 'U')"
 """Reasons for new episode that start a placement (L, legal status only, does not)."""
 
 
-def episodes_sql(year: int) -> str:
-    """Episodes de-duplicated across returns and not under V3/V4, started by 31 March ``year``.
+TEMPORARY = "('T0', 'T1', 'T2', 'T3', 'T4')"
+"""PLACE T0 to T4: temporary placements (holiday, hospital, other temporary absence). DfE
+rules 225 and 226 (no reason for placement change on or after one), and 383 (a child in a
+temporary placement must then return to the normal placement): they are not moves."""
 
-    A child's open episode is sent again in the next return, usually closed: keep one row per
-    (LA, CHILD, DECOM), from the latest return loaded (it carries the end date and reason).
+ADOPTION_PREVIOUS = "('U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'A3', 'A4', 'A5', 'A6')"
+"""DfE rule 336: the placement straight before A3 or A5 must be foster (U1 to U6) or already
+placed for adoption (A3 to A6): being placed for adoption with the current carer after either
+is the same carers continuing, not a move."""
+
+REVISED: ContextVar[bool] = ContextVar("ssda903_revised", default=False)
+"""When True, figures for year Y also use returns for later years (``--revised``)."""
+
+MATERIALISED: ContextVar[dict] = ContextVar("ssda903_materialised", default={})  # noqa: B039
+"""Temporary tables already holding a year's episodes, by (kind, year, revised): set by
+``placements.materialise`` so that the indicators of one compute share one pass."""
+
+
+def returns_sql() -> str:
+    """(la, yr): every SSDA903 return loaded, from the header and episodes tables."""
+    return """
+        SELECT DISTINCT "LA" AS la, "YEAR" AS yr FROM ssda903_header
+        UNION SELECT DISTINCT "LA" AS la, "YEAR" AS yr FROM ssda903_episodes
     """
+
+
+def episodes_sql(year: int, *, revised: bool | None = None) -> str:
+    """Episodes as the returns say they were, for figures of the year ending 31 March ``year``.
+
+    **Year semantics.** Each return is the truth for the dates it covers; earlier returns give
+    only history before that. For one child, return R covers every date from its *cover
+    start*: the earlier of 1 April R-1 and the child's first DECOM in return R (an open
+    episode is sent again with its original start). An episode from an older return is kept
+    only when it started before the cover start of every newer return used, and its end is
+    cut at that cover start (with no reason for ending: it is history, not a cease). So:
+
+    * a child open at the end of return R-1 and absent from return R is not looked after in R
+      (the old open episode ends at 1 April R-1, as far as the figures go);
+    * a later return's corrections (a changed start date, a deleted episode) replace the older
+      copies for the dates the later return covers;
+    * without ``revised``, only returns up to ``year`` are used, so loading a later return never
+      changes the figure of an earlier year; with it (``--revised``), every loaded return is.
+
+    Only local authorities whose return for ``year`` is loaded are included. Columns:
+    la, child, yr (the return), decom, dec, rne, ls, place, rec, plkey (PLACE, URN and
+    placement postcode district: what identifies the placement), cut (end cut by a newer
+    return).
+    """
+    if revised is None:
+        revised = REVISED.get()
+    y = int(year)
+    ready = MATERIALISED.get().get(("episodes", y, bool(revised)))
+    if ready:
+        return f"SELECT * FROM {ready}"
+    upto = "" if revised else f'WHERE "YEAR" <= {y}'
     return f"""
-        SELECT "LA" AS la, "CHILD" AS child, "DECOM" AS decom, "DEC" AS dec, "RNE" AS rne,
-               "LS" AS ls, "PLACE" AS place, "REC" AS rec
-        FROM ssda903_episodes
-        WHERE "DECOM" <= {sql_date(year_end(year))}
-        QUALIFY row_number() OVER (PARTITION BY "LA", "CHILD", "DECOM" ORDER BY "YEAR" DESC) = 1
+        WITH rets AS (SELECT * FROM ({returns_sql()}) r0 {"" if revised else f"WHERE yr <= {y}"}),
+        raw AS (
+            SELECT "LA" AS la, "CHILD" AS child, "YEAR" AS yr, "DECOM" AS decom, "DEC" AS dec,
+                   "RNE" AS rne, "LS" AS ls, "PLACE" AS place, "REC" AS rec,
+                   concat_ws('|', "PLACE", coalesce("URN", ''), coalesce("PL_POST", '')) AS plkey
+            FROM ssda903_episodes {upto}
+        ),
+        cover AS (
+            SELECT la, child, yr, least(min(decom), make_date(CAST(yr AS INTEGER) - 1, 4, 1))
+                   AS cover_start
+            FROM raw GROUP BY la, child, yr
+        ),
+        bounds AS (
+            SELECT k.la, k.child, k.yr,
+                   min(coalesce(c.cover_start, make_date(CAST(r.yr AS INTEGER) - 1, 4, 1)))
+                   AS bound
+            FROM (SELECT DISTINCT la, child, yr FROM raw) k
+            JOIN rets r ON r.la = k.la AND r.yr > k.yr
+            LEFT JOIN cover c ON c.la = k.la AND c.child = k.child AND c.yr = r.yr
+            GROUP BY k.la, k.child, k.yr
+        ),
+        layered AS (
+            SELECT raw.*, b.bound,
+                   (b.bound IS NOT NULL AND (raw.dec IS NULL OR raw.dec > b.bound)) AS cut
+            FROM raw LEFT JOIN bounds b ON b.la = raw.la AND b.child = raw.child AND b.yr = raw.yr
+            WHERE b.bound IS NULL OR raw.decom < b.bound
+        )
+        SELECT la, child, yr, decom,
+               CASE WHEN cut THEN bound ELSE dec END AS dec,
+               rne, ls, place,
+               CASE WHEN cut THEN NULL ELSE rec END AS rec,
+               plkey, cut
+        FROM layered
+        WHERE decom <= {sql_date(year_end(y))}
+          AND la IN (SELECT la FROM rets WHERE yr = {y})
     """
+
+
+def loaded_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Collection years of the SSDA903 returns in the store (any LA)."""
+    if not (has_table(con, "ssda903_episodes") and has_table(con, "ssda903_header")):
+        return []
+    return [
+        int(r[0])
+        for r in con.execute(f"SELECT DISTINCT yr FROM ({returns_sql()}) r ORDER BY 1").fetchall()
+    ]
 
 
 def children_sql(con: duckdb.DuckDBPyConnection, year: int) -> str:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from ._ssda903 import summarise
-from .base import age_at, register, sql_date, year_end
+from ._ssda903 import returns_sql, summarise
+from .base import age_at, register, sql_date, year_end, year_start
 
 OC3_NEEDS = ("ssda903_oc3", "ssda903_header")
-OC2_NEEDS = ("ssda903_oc2", "ssda903_header")
+OC2_NEEDS = ("ssda903_oc2", "ssda903_header", "ssda903_episodes")
 
 
 def _oc3_sql(year: int, first_age: int, last_age: int, num: str, died_out: bool) -> str:
@@ -72,20 +72,59 @@ def care_leavers_suitable_accommodation(
     )
 
 
-def _oc2_sql(year: int, column: str) -> str:
-    """Cohort from OC2 (looked after 12 months at 31 March); ``num`` when ``column`` is 1.
+def oc2_cohort_sql(year: int) -> str:
+    """Children looked after continuously for at least 12 months at 31 March ``year``.
 
-    A blank value stays in the denominator and is not counted as done (catalogue reading).
+    From the episodes, not from the OC2 rows: looked after at 31 March (an open episode not
+    under LS V3/V4), in a period of care that began on or before 1 April of the year before
+    (so the whole collection year was spent in care). Columns: la, child.
+    """
+    from .placements import current_episode_sql, period_starts_sql
+
+    return f"""
+        SELECT cur.la, cur.child
+        FROM ({current_episode_sql(year)}) cur
+        JOIN ({period_starts_sql(year)}) p
+          ON p.la = cur.la AND p.child = cur.child AND p.period_no = cur.period_no
+        WHERE p.period_start <= {sql_date(year_start(year))}
+    """
+
+
+def _oc2_sql(year: int, column: str) -> str:
+    """The 12-month cohort; ``num`` when the year's OC2 row for the child has ``column`` 1.
+
+    A child in the cohort with no OC2 row, or a blank value, stays in the denominator and is
+    not counted as done. OC2 rows for children outside the cohort are left out (they are
+    reported as problems: DfE rule 190, :func:`oc2_outside_cohort`).
     """
     end = sql_date(year_end(year))
     return f"""
-        SELECT "LA" AS la, "CHILD" AS child,
-               coalesce(CAST("{column}" AS INTEGER) = 1, false) AS num, true AS den,
-               {end} AS ref_date
-        FROM ssda903_oc2
-        WHERE "YEAR" = {int(year)}
-        QUALIFY row_number() OVER (PARTITION BY "LA", "CHILD") = 1
+        WITH oc2 AS (
+            SELECT "LA" AS la, "CHILD" AS child, "{column}" AS done FROM ssda903_oc2
+            WHERE "YEAR" = {int(year)}
+            QUALIFY row_number() OVER (PARTITION BY "LA", "CHILD") = 1
+        )
+        SELECT c.la, c.child, coalesce(CAST(oc2.done AS INTEGER) = 1, false) AS num,
+               true AS den, {end} AS ref_date
+        FROM ({oc2_cohort_sql(year)}) c
+        LEFT JOIN oc2 ON oc2.la = c.la AND oc2.child = c.child
     """
+
+
+def oc2_outside_cohort(con: duckdb.DuckDBPyConnection, year: int) -> int:
+    """How many OC2 rows of ``year`` are for children outside the 12-month cohort."""
+    from .base import has_table
+
+    if not all(has_table(con, t) for t in (*OC2_NEEDS, "ssda903_episodes")):
+        return 0
+    row = con.execute(
+        f"""SELECT count(*) FROM ssda903_oc2 o
+            WHERE o."YEAR" = {int(year)} AND o."LA" IN (
+                SELECT la FROM ({returns_sql()}) r WHERE yr = {int(year)})
+              AND NOT EXISTS (SELECT 1 FROM ({oc2_cohort_sql(year)}) c
+                              WHERE c.la = o."LA" AND c.child = o."CHILD")"""
+    ).fetchone()
+    return int(row[0])
 
 
 @register("cla-health-checks")

@@ -16,15 +16,20 @@ count, except for that case. We could not check this against DfE's own processin
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import duckdb
 import pyarrow as pa
 
 from ._ssda903 import (
     ADOPTION,
+    ADOPTION_PREVIOUS,
     ADOPTION_WITH_CURRENT_FOSTER_CARER,
-    FOSTER,
+    MATERIALISED,
     NEW_PLACEMENT_RNE,
+    REVISED,
     SHORT_BREAKS,
+    TEMPORARY,
     episodes_sql,
     months_before,
     summarise,
@@ -35,25 +40,56 @@ FAR_FUTURE = "DATE '9999-12-31'"
 
 
 def numbered_episodes_sql(year: int) -> str:
-    """Episodes (not V3/V4) with their child's placement number and period-of-care number.
+    """Episodes with their child's placement number, period-of-care number and flags.
 
-    An episode starts a new placement when its RNE is S, P, B, T or U, unless it is placed
-    for adoption with the current foster carer: PLACE A3 or A5 straight after a foster
-    placement (U1 to U6). DfE: placed for adoption with current foster carer is not a move.
-    Episodes before the first S in the data (a period of care that began before the earliest
-    return loaded) form placement 0 and period 0.
+    Every episode is numbered, short breaks (LS V3/V4) included, so that a move recorded on a
+    V3/V4 episode is not lost; the cohorts leave V3/V4 out afterwards.
+
+    * **A period of care** starts at RNE S, after a gap (the episode starts after the previous
+      one ended: the child was not looked after in between), or after an episode that ended
+      with a reason other than X1 (the child ceased to be looked after).
+    * **A placement** starts with a new period of care, or at RNE P, B, T or U, except:
+      a temporary placement (PLACE T0 to T4; DfE rules 225, 226, 383) is never a placement;
+      the return from one to the placement the child was in before it (same PLACE, URN and
+      postcode district) is not a move; and being placed for adoption with the current carer
+      (PLACE A3 or A5) straight after a foster placement (U1 to U6) or another adoptive
+      placement (A3 to A6) is not a move (DfE rule 336; the DfE stability measures).
+    * Episodes before the first one that starts a placement (history before the earliest
+      return loaded) form placement 0 and period 0.
     """
+    ready = MATERIALISED.get().get(("numbered", int(year), REVISED.get()))
+    if ready:
+        return f"SELECT * FROM {ready}"
     return f"""
-        WITH e AS (
-            SELECT * FROM ({episodes_sql(year)}) e0 WHERE ls NOT IN {SHORT_BREAKS}
+        WITH e AS (SELECT * FROM ({episodes_sql(year)}) e0),
+        lagged AS (
+            SELECT *,
+                lag(dec) OVER w AS prev_dec,
+                lag(rec) OVER w AS prev_rec,
+                lag(place) OVER w AS prev_place,
+                (row_number() OVER w = 1) AS first_row,
+                last_value(CASE WHEN place NOT IN {TEMPORARY} THEN plkey END IGNORE NULLS)
+                    OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_plkey,
+                coalesce(place IN {TEMPORARY}, false) AS temporary
+            FROM e WINDOW w AS (PARTITION BY la, child ORDER BY decom)
+        ),
+        periods AS (
+            SELECT *,
+                (rne = 'S'
+                 OR (NOT first_row AND prev_dec IS NOT NULL AND decom > prev_dec)
+                 OR (NOT first_row AND prev_rec IS NOT NULL AND prev_rec <> 'X1')) AS new_period
+            FROM lagged
         ),
         flagged AS (
             SELECT *,
-                (rne IN {NEW_PLACEMENT_RNE}
-                 AND NOT (rne <> 'S' AND place IN {ADOPTION_WITH_CURRENT_FOSTER_CARER}
-                          AND coalesce(lag(place) OVER w IN {FOSTER}, false))) AS new_placement,
-                (rne = 'S') AS new_period
-            FROM e WINDOW w AS (PARTITION BY la, child ORDER BY decom)
+                (NOT temporary AND (
+                    new_period
+                    OR (rne IN {NEW_PLACEMENT_RNE}
+                        AND NOT coalesce(prev_place IN {TEMPORARY} AND plkey = prev_plkey, false)
+                        AND NOT coalesce(place IN {ADOPTION_WITH_CURRENT_FOSTER_CARER}
+                                         AND prev_place IN {ADOPTION_PREVIOUS}, false))
+                )) AS new_placement
+            FROM periods
         )
         SELECT *,
             sum(new_placement::INTEGER) OVER w AS placement_no,
@@ -63,23 +99,69 @@ def numbered_episodes_sql(year: int) -> str:
     """
 
 
+@contextmanager
+def materialise(con: duckdb.DuckDBPyConnection, year: int, revised: bool = False):
+    """Within the block, the year's episodes and numbered episodes are temporary tables.
+
+    Every SSDA903 indicator starts from the same episodes: working them out once per compute
+    instead of once per indicator (and up to three times in one indicator) saves most of the
+    time. Temporary tables, so a read-only store can use them; dropped at the end.
+    """
+    key = (int(year), bool(revised))
+    if ("episodes", *key) in MATERIALISED.get():
+        yield
+        return
+    names = {kind: f"_ssda903_{kind}_{key[0]}_{int(key[1])}" for kind in ("episodes", "numbered")}
+    token_revised = REVISED.set(key[1])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {names['episodes']} AS {episodes_sql(year)}")
+    token = MATERIALISED.set({**MATERIALISED.get(), ("episodes", *key): names["episodes"]})
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {names['numbered']} AS {numbered_episodes_sql(year)}"
+        )
+        MATERIALISED.set({**MATERIALISED.get(), ("numbered", *key): names["numbered"]})
+        yield
+    finally:
+        MATERIALISED.reset(token)
+        REVISED.reset(token_revised)
+        for name in names.values():
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
 def placements_sql(year: int) -> str:
-    """One row per placement: child, number, period of care, start, end (far future if open)."""
+    """One row per placement: child, number, period of care, start, end (far future if open).
+
+    Temporary placements (T0 to T4) belong to no placement.
+    """
     return f"""
         SELECT la, child, placement_no, min(period_no) AS period_no,
                min(decom) AS p_start, max(coalesce(dec, {FAR_FUTURE})) AS p_end
         FROM ({numbered_episodes_sql(year)}) n
+        WHERE NOT temporary
         GROUP BY la, child, placement_no
     """
 
 
 def current_episode_sql(year: int) -> str:
-    """Each child's episode open at the end of 31 March (not V3/V4), with its numbers."""
+    """Each child's episode open at the end of 31 March, with its numbers.
+
+    A child whose open episode is a short break (LS V3/V4) is not looked after for these
+    figures. A child in a temporary placement on 31 March is in the placement before it.
+    """
     end = sql_date(year_end(year))
     return f"""
         SELECT * FROM ({numbered_episodes_sql(year)}) n
         WHERE decom <= {end} AND (dec IS NULL OR dec > {end})
         QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY decom DESC) = 1
+            AND ls NOT IN {SHORT_BREAKS}
+    """
+
+
+def period_starts_sql(year: int) -> str:
+    """Each child's periods of care: la, child, period_no, period_start."""
+    return f"""
+        SELECT la, child, period_no, min(decom) AS period_start
+        FROM ({numbered_episodes_sql(year)}) n GROUP BY la, child, period_no
     """
 
 
@@ -133,10 +215,7 @@ def cla_long_term_stability(
                       lag(period_no) OVER (PARTITION BY la, child ORDER BY placement_no) AS prev_period
             FROM ({placements_sql(year)}) p0
         ),
-        periods AS (
-            SELECT la, child, period_no, min(decom) AS period_start
-            FROM ({numbered_episodes_sql(year)}) n GROUP BY la, child, period_no
-        ),
+        periods AS ({period_starts_sql(year)}),
         dob AS (
             SELECT "LA" AS la, "CHILD" AS child, any_value("DOB") AS dob
             FROM ssda903_header GROUP BY ALL

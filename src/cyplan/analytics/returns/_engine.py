@@ -102,6 +102,18 @@ class XmlPaths:
         return f"{base}/{source}" if source else base
 
 
+KEY_FIELDS = frozenset({"CHILD", "DECOM", "DEC", "RNE", "LS", "PLACE", "REC", "DOB", "SEX", "YEAR"})
+"""Fields a row cannot be used without (identity, dates, and what places and counts an
+episode). A bad value anywhere else leaves the row in, with that value unknown, when
+skipping invalid rows (issue 13: an unknown ACCOM code must not take a care leaver out of
+the denominator)."""
+
+SOFT_RULES = frozenset(
+    {"invalid_code", "invalid_postcode", "invalid_integer", "out_of_range", "invalid_format",
+     "invalid_upn", "invalid_value"}
+)  # fmt: skip
+
+
 @dataclass
 class TableCheck:
     """Problems found in one table of one file, and which rows they make unusable."""
@@ -114,6 +126,8 @@ class TableCheck:
     _found: list[tuple[int, Problem]] = field(default_factory=list, init=False)
     _counts: Counter = field(default_factory=Counter, init=False)
     _hidden: dict[tuple[str, str], list[np.ndarray]] = field(default_factory=dict, init=False)
+    soft_fields: set[str] = field(default_factory=set, init=False)
+    nulled: dict[str, np.ndarray] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.bad = np.zeros(self.n, dtype=bool)
@@ -130,7 +144,13 @@ class TableCheck:
         rows = np.flatnonzero(rows) if rows.dtype == bool else np.asarray(rows, dtype=np.int64)
         if not rows.size:
             return
-        self.bad[rows] = True
+        if field_name in self.soft_fields and rule in SOFT_RULES:
+            # A bad value in a field no figure keys on: with skip_invalid the row stays, with
+            # this field unknown (the problem is still listed).
+            mask = self.nulled.setdefault(field_name, np.zeros(self.n, dtype=bool))
+            mask[rows] = True
+        else:
+            self.bad[rows] = True
         key = (field_name, rule)
         room = max(MAX_PROBLEMS_PER_RULE - self._counts[key], 0)
         shown, hidden = rows[:room], rows[room:]
@@ -188,7 +208,15 @@ class Cleaned:
     def table(self, keep: np.ndarray | None = None) -> pa.Table:
         names = [n for n in self.order if n in self.columns]
         names += [n for n in self.columns if n not in names]
-        table = pa.table({n: self.columns[n] for n in names})
+        columns = dict(self.columns)
+        if keep is not None:
+            for name, mask in self.check.nulled.items():
+                if name in columns and mask.any():
+                    column = columns[name]
+                    columns[name] = pc.if_else(
+                        pa.array(mask), pa.nulls(len(column), column.type), column
+                    )
+        table = pa.table({n: columns[n] for n in names})
         return table if keep is None else table.filter(pa.array(keep))
 
 
@@ -203,6 +231,9 @@ def clean(
     """Convert each field of ``raw`` by kind and record its problems in ``check``."""
     today_days = (today - date(1970, 1, 1)).days
     cleaned = Cleaned(check, {}, {}, [f.name for f in fields])
+    check.soft_fields = {
+        f.name for f in fields if f.kind not in ("id", "date", "dob") and f.name not in KEY_FIELDS
+    }
     columns, days_of = cleaned.columns, cleaned.days
     for spec in fields:
         if spec.name not in raw:

@@ -21,8 +21,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from . import _engine as eng
 from . import annex_a_spec as spec
@@ -48,6 +46,11 @@ def read_annex_a(
     today = today or date.today()
     file = Path(path)
     display = str(file)
+    # openpyxl is imported here, not at the top: it costs most of a second, and every
+    # `cyplan returns` command imports this package.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except (OSError, InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as error:

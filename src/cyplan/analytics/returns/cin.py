@@ -101,7 +101,15 @@ def _read_file(
                 _add_child(rows, element, where, header.get("LA"), tags)
     except XmlRefused as refused:
         return refused.problem
-    year = year or _collection_year(header)
+    census_year = _collection_year(header)
+    if year is not None and census_year is not None and census_year != year:
+        return Problem(
+            display, "/Message/Header/CollectionDetails/ReferenceDate", "ReferenceDate",
+            "year_mismatch",
+            f"the census ReferenceDate is in the year ending 31 March {census_year}, "
+            f"but the year given is {year}: nothing is loaded (check --year or the year folder)",
+        )  # fmt: skip
+    year = year or census_year
     out = {}
     for name, collected in rows.items():
         sources = {f.name: tags.get(f.name, src.rstrip("*")) for f, src in spec.TABLES[name]}

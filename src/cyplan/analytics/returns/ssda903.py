@@ -60,18 +60,33 @@ def read_ssda903(
     skip_invalid: bool = False,
     today: date | None = None,
     year: int | None = None,
+    row_labels: bool = False,
 ) -> ReadResult:
-    """Read, validate and pseudonymise an SSDA903 return (see the module docstring)."""
+    """Read, validate and pseudonymise an SSDA903 return (see the module docstring).
+
+    ``row_labels=True`` adds a ``_ROW`` column to every table: where the row came from (the
+    CSV row number, or the XML element path), for validation reports. Never load it.
+    """
     today = today or date.today()
     root = Path(path)
     out = _Gathered()
     sources = _discover(root, year, out)
     for source in sources:
-        _read_source(source, pseudonymiser, today, skip_invalid, out)
+        _read_source(source, pseudonymiser, today, skip_invalid, out, row_labels)
     tables = {}
     for name, parts in out.tables.items():
-        table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-        tables[name] = _dedupe_across_years(table) if name == "episodes" else table
+        # Each year's return is kept whole: an open episode sent again in the next return
+        # stays in both, and the store decides which copy speaks for which dates.
+        tables[name] = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+    if not out.fatal and sources:
+        episodes = tables.get("episodes")
+        if episodes is None or episodes.num_rows == 0:
+            where = str(root)
+            text = (
+                "the return has no usable episodes: nothing is loaded, so that a year's stored "
+                "episodes are never replaced by none"
+            )
+            _fatal(out, where, "no_episodes", text)
     return finish(tables, out.problems, out.skipped, out.fatal, skip_invalid)
 
 
@@ -137,7 +152,12 @@ def _add_file(source: _Source, file: Path, out: _Gathered) -> None:
 
 
 def _read_source(
-    source: _Source, pseudonymiser: Pseudonymiser, today: date, skip_invalid: bool, out: _Gathered
+    source: _Source,
+    pseudonymiser: Pseudonymiser,
+    today: date,
+    skip_invalid: bool,
+    out: _Gathered,
+    row_labels: bool = False,
 ) -> None:
     """Read one year's files, check them and their cross-table rules, add them to ``out``."""
     loaded: dict[str, tuple[eng.TableCheck, dict]] = {}
@@ -172,12 +192,27 @@ def _read_source(
         _flag_duplicate_episodes(cleaned["episodes"])
     if "header" in cleaned:
         _flag_children_not_in_header(cleaned)
-    year = source.year or _infer_year(cleaned)
+    inferred = _infer_year(cleaned)
+    year = source.year or inferred
+    if year is None:
+        if "episodes" in cleaned:
+            _fatal(out, str(source.csv.get("episodes") or source.xml), "no_year",
+                   "the collection year cannot be told (no episode dates and no year folder): "
+                   "give it with --year YYYY")  # fmt: skip
+    else:
+        _check_collection_year(cleaned, year, inferred, out, source)
     for name, table in cleaned.items():
         out.problems.extend(table.check.problems())
         if skip_invalid:
             out.skipped.extend(table.check.skipped())
-        result = table.table(~table.check.bad if skip_invalid else None)
+        keep = ~table.check.bad if skip_invalid else None
+        result = table.table(keep)
+        if row_labels:
+            labels = pa.array([str(table.check.labels(i)) for i in range(table.check.n)])
+            if keep is not None:
+                labels = labels.filter(pa.array(keep))
+            result = result.append_column("_ROW", labels)
+            result = result.append_column("_FILE", pa.array([table.check.file] * len(labels)))
         if year is not None:
             given = result.column("YEAR")
             filled = pc.fill_null(given, pa.scalar(year, pa.int64()))
@@ -237,23 +272,70 @@ def _infer_year(cleaned: dict[str, eng.Cleaned]) -> int | None:
     episodes = cleaned.get("episodes")
     if episodes is None or "DECOM" not in episodes.days:
         return None
-    days, usable = episodes.days["DECOM"]
-    if not usable.any():
+    latest = None
+    for name in ("DECOM",):
+        if name in episodes.days:
+            days, usable = episodes.days[name]
+            if usable.any():
+                value = int(days[usable].max())
+                latest = value if latest is None else max(latest, value)
+    if latest is None:
         return None
-    latest = int(days[usable].max())
     when = date.fromordinal(date(1970, 1, 1).toordinal() + latest)
     return when.year if (when.month, when.day) <= (3, 31) else when.year + 1
 
 
-def _dedupe_across_years(episodes: pa.Table) -> pa.Table:
-    """Open episodes are repeated in each later year's return: keep the latest year's copy."""
-    if episodes.num_rows == 0 or pc.count_distinct(episodes.column("YEAR")).as_py() < 2:
-        return episodes
-    child = episodes.column("CHILD").combine_chunks()
-    decom = episodes.column("DECOM").combine_chunks()
-    decom_days = decom.view(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)
-    gid, complete = eng.group_ids([child, decom_days])
-    gid = np.where(complete & col.present(decom), gid, -1 - np.arange(len(gid)))
-    rank = episodes.column("YEAR").fill_null(-1).to_numpy()
-    chosen, _ = eng.first_rows(gid, rank)
-    return episodes.filter(pa.array(chosen))
+def _check_collection_year(
+    cleaned: dict[str, eng.Cleaned],
+    year: int,
+    inferred: int | None,
+    out: _Gathered,
+    source: _Source,
+) -> None:
+    """Dates that do not belong in the return for the year ending 31 March ``year``.
+
+    * DfE rule 385: an episode ending after 31 March ``year``;
+    * DfE rule 354: an episode starting after 31 March ``year``;
+    * an episode that ended before 1 April ``year - 1`` is not in this collection year
+      (an SSDA903 return holds the episodes open at some time in the year);
+    * the whole return: when the latest episode date falls in an earlier year than the one
+      given (``--year 2024`` on a 2017-18 return), it is refused.
+    """
+    episodes = cleaned.get("episodes")
+    if episodes is None or "DECOM" not in episodes.days:
+        return
+    epoch = date(1970, 1, 1).toordinal()
+    given = episodes.columns["YEAR"].fill_null(year).to_numpy(zero_copy_only=False)
+    given = given.astype(np.int64)
+    # Per row (a YEAR column may give several years): 1 April Y-1 and 31 March Y as day numbers.
+    starts = np.array([date(int(y) - 1, 4, 1).toordinal() - epoch for y in given.tolist()])
+    ends = np.array([date(int(y), 3, 31).toordinal() - epoch for y in given.tolist()])
+    if given.size == 0:
+        return
+    first = int(starts.min()) if len(set(given.tolist())) == 1 else None
+    never = (np.zeros(episodes.check.n, dtype=np.int64), np.zeros(episodes.check.n, dtype=bool))
+    dec_days, dec_ok = episodes.days.get("DEC", never)
+    decom_days, decom_ok = episodes.days["DECOM"]
+    check = episodes.check
+    check.flag(dec_ok & (dec_days > ends), "DEC", "385",
+               "Date episode ceased must be on or before the end of the current collection "
+               f"year. (collection year ending 31/03/{year})")  # fmt: skip
+    check.flag(decom_ok & (decom_days > ends), "DECOM", "354",
+               "Date episode started must be on or before the end of the current collection "
+               f"year. (collection year ending 31/03/{year})")  # fmt: skip
+    check.flag(dec_ok & (dec_days < starts), "DEC", "outside_collection_year",
+               f"this episode ended before 1 April of the year before its collection year "
+               f"(01/04/{year - 1} for {year}), so it is not in that return")  # fmt: skip
+    latest = [
+        int(d[ok].max()) for d, ok in ((decom_days, decom_ok), (dec_days, dec_ok)) if ok.any()
+    ]
+    if first is None:
+        return
+    # Only a return with some ended episode can be told apart: one whose episodes are all open
+    # and began before the year fits any later year.
+    if latest and dec_ok.any() and max(latest) < first:
+        where = str(source.csv.get("episodes") or source.xml)
+        _fatal(out, where, "year_mismatch",
+               f"every episode date is before 01/04/{year - 1} (the latest in the year ending "
+               f"31 March {inferred}), so this is not the return for {year}: "
+               "this looks like another year's return (check --year or the year folder)")  # fmt: skip
