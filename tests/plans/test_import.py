@@ -145,3 +145,35 @@ def test_export_of_an_imported_file_is_the_same_document():
     plan = load(GOOD).plan
     document = plan_document(plan)
     assert with_defaults(document) == with_defaults(data)
+
+
+def test_removing_a_node_that_voice_items_are_linked_to_is_refused(db):
+    """A re-import that drops an action which a voice item is linked to is refused with a
+    clear message and changes nothing (the link would otherwise vanish silently)."""
+    from datetime import date
+
+    from cyplan.plans.models import PlanNode
+    from cyplan.plans.plan_file import PlanFileError
+    from cyplan.voice.models import Feedback
+    from tests.factories import PLAN, make_plan
+
+    plan = make_plan(PLAN)
+    action = PlanNode.objects.get(plan=plan, key="p1-c1-a")
+    item = Feedback.objects.create(
+        plan=plan,
+        original_text="more parenting courses please",
+        said_on=date(2024, 5, 1),
+        channel=Feedback._meta.get_field("channel").choices[0][0],
+    )
+    item.nodes.add(action)
+    text = PLAN.replace(
+        "  - id: p1-c1-a\n    parent: p1-c1\n    kind: action\n    number: a\n    title: Run parenting courses\n"
+        "    measures: [Number of courses]\n    target_date_text: Sept 2024\n"
+        "    leads: [{role: Head of Early Help, organisation: council}]\n",
+        "",
+    )
+    assert "p1-c1-a" not in text
+    with pytest.raises(PlanFileError, match="'p1-c1-a' has feedback, so it cannot be removed"):
+        make_plan(text)
+    assert PlanNode.objects.filter(key="p1-c1-a").exists()
+    assert list(item.nodes.all()) == [action]

@@ -92,7 +92,10 @@ def test_excel_round_trip_keeps_the_action_table(builtin_plans, tmp_path):
         )
         if node["kind"] == "action":
             assert got["text"] == node["text"]
-            assert got.get("measures", []) == node.get("measures", [])
+            # The workbook has one measures cell: a measure's own date and leads stay in YAML.
+            assert got.get("measures", []) == [
+                m["text"] if isinstance(m, dict) else m for m in node.get("measures", [])
+            ]
             assert got.get("target_date_text") == node.get("target_date_text")
             assert [lead["role"] for lead in got["leads"]] == [
                 lead["role"] for lead in node["leads"]

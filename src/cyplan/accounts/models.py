@@ -44,8 +44,23 @@ class Profile(models.Model):
 
     @property
     def normalised_lead_roles(self) -> set[str]:
-        return {normalise_role(role) for role in self.lead_roles}
+        """The person's lead roles, each also under its registered name (so that
+        "Director of Education" finds the actions the plan leads as "Director Education")."""
+        registry = registered_role_names()
+        mine = {normalise_role(role) for role in self.lead_roles}
+        return mine | {normalise_role(registry[role]) for role in mine if role in registry}
 
 
 def normalise_role(role: str) -> str:
     return " ".join(role.split()).casefold()
+
+
+def registered_role_names() -> dict[str, str]:
+    """Every spelling in the lead role registries (normalised) with its registered name."""
+    from cyplan.plans.models import LeadRole
+
+    names: dict[str, str] = {}
+    for name, aliases in LeadRole.objects.values_list("name", "aliases"):
+        for spelling in [name, *aliases]:
+            names[normalise_role(spelling)] = name
+    return names

@@ -69,7 +69,7 @@ def lead_matcher(user):
 
     def matches(leads) -> bool:
         return any(
-            normalise_role(lead.role) in mine
+            (normalise_role(lead.role) in mine or normalise_role(lead.registered_role) in mine)
             and (lead.organisation_id is None or own is None or lead.organisation_id == own)
             for lead in leads
         )

@@ -12,6 +12,7 @@ from datetime import date
 from django.utils import timezone
 
 from cyplan.accounts import permissions
+from cyplan.accounts.models import normalise_role, registered_role_names
 from cyplan.core.tables import Table
 from cyplan.delivery.models import ProgressUpdate, Status
 from cyplan.delivery.rollup import (
@@ -102,7 +103,17 @@ def filter_rows(overview: PlanOverview, params) -> list[LeafRow]:
         rows = [r for r in rows if r.status == status]
     lead = (params.get("lead") or "").strip().casefold()
     if lead:
-        rows = [r for r in rows if any(lead in x.role.casefold() for x in r.node.leads)]
+        registry = registered_role_names()
+        wanted = {lead, registry.get(normalise_role(lead), "").casefold()} - {""}
+        rows = [
+            r
+            for r in rows
+            if any(
+                w in x.role.casefold() or w in x.registered_role.casefold()
+                for w in wanted
+                for x in r.node.leads
+            )
+        ]
     organisation = params.get("organisation")
     if organisation:
         rows = [r for r in rows if any(x.organisation_key == organisation for x in r.node.leads)]

@@ -51,7 +51,10 @@ def owed_updates(plan: Plan, today: date | None = None) -> list[Owed]:
         roles = [lead.role for lead in node.leads.all()]
         people = []
         for lead in node.leads.all():
-            for profile in leads_people.get(normalise_role(lead.role), []):
+            candidates = leads_people.get(normalise_role(lead.role), []) + leads_people.get(
+                normalise_role(lead.registered_role), []
+            )
+            for profile in candidates:
                 if (
                     lead.organisation_id is None
                     or profile.organisation_id is None

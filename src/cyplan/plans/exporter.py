@@ -71,19 +71,63 @@ def _plan_organisations_and_boards(plan: m.Plan):
     return organisations, boards
 
 
-def _monitors(plan: m.Plan) -> dict[int, list[str]]:
-    monitors: dict[int, list[str]] = {}
+def _monitoring_rows(plan: m.Plan) -> dict[int, list[m.BoardMonitoring]]:
+    found: dict[int, list[m.BoardMonitoring]] = {}
     rows = m.BoardMonitoring.objects.filter(plan=plan).select_related("node")
     for row in sorted(rows, key=lambda r: -1 if r.node is None else r.node.position):
-        monitors.setdefault(row.board_id, []).append("plan" if row.node is None else row.node.key)
-    return monitors
+        found.setdefault(row.board_id, []).append(row)
+    return found
+
+
+def _monitors(plan: m.Plan) -> dict[int, list[str]]:
+    return {
+        board_id: ["plan" if row.node is None else row.node.key for row in rows]
+        for board_id, rows in _monitoring_rows(plan).items()
+    }
+
+
+def _reference(key: str, field: str, basis: str, note: str = ""):
+    """An id as the plan file writes it: alone when stated, else with its basis."""
+    if basis == m.Basis.STATED and not note:
+        return key
+    return _compact({field: key, "basis": basis, "note": note})
+
+
+def _succession_document(item) -> dict | None:
+    if not (item.until or item.succeeded_by_key or item.merged_with_keys):
+        return None
+    return _compact(
+        {
+            "until": item.until,
+            "succeeded_by": item.succeeded_by_key,
+            "merged_with": item.merged_with_keys,
+            "basis": item.succession_basis,
+            "note": item.succession_note,
+        }
+    )
+
+
+def _memberships(board: m.Board) -> list[m.BoardMember]:
+    return list(
+        m.BoardMember.objects.filter(board=board).select_related("organisation").order_by("id")
+    )
+
+
+def _plan_roles(plan: m.Plan) -> list[m.LeadRole]:
+    """The registry roles that this plan's leads (or measure leads) are spelled as."""
+    used = set(
+        m.Lead.objects.filter(node__plan=plan)
+        .exclude(role_name="")
+        .values_list("role_name", flat=True)
+    )
+    return [r for r in m.LeadRole.objects.filter(area=plan.area) if r.name in used]
 
 
 def plan_document(plan: m.Plan) -> dict:
     """The plan as a plan-file document (a dict ready to dump as YAML)."""
     nodes = _nodes(plan)
     organisations, boards = _plan_organisations_and_boards(plan)
-    monitors = _monitors(plan)
+    monitoring = _monitoring_rows(plan)
     board_keys = {b.key for b in boards}
     spec = _compact(
         {
@@ -110,7 +154,15 @@ def plan_document(plan: m.Plan) -> dict:
         "format": FORMAT,
         "plan": spec,
         "organisations": [
-            _compact({"id": o.key, "name": o.name, "type": o.type}) for o in organisations
+            _compact(
+                {
+                    "id": o.key,
+                    "name": o.name,
+                    "type": o.type,
+                    "succession": _succession_document(o),
+                }
+            )
+            for o in organisations
         ],
         "boards": [
             _compact(
@@ -119,14 +171,29 @@ def plan_document(plan: m.Plan) -> dict:
                     "name": b.name,
                     "kind": b.kind,
                     "description": b.description,
-                    "members": [o.key for o in b.members.all()],
-                    "reports_to": b.reports_to.key
+                    "members": [
+                        _reference(x.organisation.key, "organisation", x.basis)
+                        for x in _memberships(b)
+                    ],
+                    "reports_to": _reference(b.reports_to.key, "board", b.reports_to_basis)
                     if b.reports_to and b.reports_to.key in board_keys
                     else None,
-                    "monitors": monitors.get(b.id, []),
+                    "monitors": [
+                        _reference(
+                            "plan" if row.node is None else row.node.key,
+                            "target",
+                            row.basis,
+                            row.note,
+                        )
+                        for row in monitoring.get(b.id, [])
+                    ],
+                    "succession": _succession_document(b),
                 }
             )
             for b in boards
+        ],
+        "roles": [
+            _compact({"id": r.key, "name": r.name, "aliases": r.aliases}) for r in _plan_roles(plan)
         ],
         "promises": [
             _compact({"id": p.key, "number": p.number, "title": p.title, "text": p.text})
@@ -141,7 +208,10 @@ def plan_document(plan: m.Plan) -> dict:
                     "value_text": f.value_text,
                     "unit": f.unit,
                     "date": f.date_text,
+                    "sub_unit": f.sub_unit,
                     "benchmarks": f.benchmarks,
+                    "comparison": f.comparison_text,
+                    "baseline": f.baseline,
                     "section": f.section,
                     "source": f.source,
                     "indicator": f.indicator_code,
@@ -187,7 +257,7 @@ def _node_document(node: m.PlanNode) -> dict:
         "title": node.title,
         "text": node.text,
         "sections": node.sections,
-        "measures": node.measures,
+        "measures": _measures_document(node),
         "target_date_text": node.target_date_text,
         "leads": [
             _compact(
@@ -199,6 +269,7 @@ def _node_document(node: m.PlanNode) -> dict:
             for lead in node.leads.all()
         ],
         "promises": [p.key for p in node.promises.all()],
+        "inferred": node.inferred,
     }
     item = _compact(item)
     # Write the date itself only where the wording does not already say it.
@@ -209,6 +280,33 @@ def _node_document(node: m.PlanNode) -> dict:
     if node.target_date != implied:
         item["target_date"] = node.target_date.isoformat() if node.target_date else None
     return item
+
+
+def _measures_document(node: m.PlanNode) -> list:
+    """Measures as the plan file writes them: text alone, or with their own date and leads."""
+    details = {d["index"]: d for d in node.measure_details}
+    measures: list = []
+    for index, text in enumerate(node.measures):
+        detail = details.get(index)
+        if detail is None:
+            measures.append(text)
+            continue
+        item = _compact(
+            {
+                "text": text,
+                "target_date_text": detail.get("target_date_text"),
+                "leads": [_compact(dict(lead)) for lead in detail.get("leads", [])],
+            }
+        )
+        try:
+            text_date = detail.get("target_date_text")
+            implied = parse_target_date(text_date).isoformat() if text_date else None
+        except TargetDateError:
+            implied = "unreadable"
+        if detail.get("target_date") != implied:
+            item["target_date"] = detail.get("target_date")
+        measures.append(item)
+    return measures
 
 
 class _Dumper(yaml.SafeDumper):
@@ -232,6 +330,7 @@ def plan_json(plan: m.Plan) -> dict:
     """The JSON export contract (docs/export-json.md)."""
     organisations, boards = _plan_organisations_and_boards(plan)
     monitors = _monitors(plan)
+    monitoring = _monitoring_rows(plan)
     leads = node_leads(plan)
     keys = dict(plan.nodes.values_list("id", "key"))
     node_fields = [
@@ -244,6 +343,8 @@ def plan_json(plan: m.Plan) -> dict:
         "measures",
         "target_date",
         "target_date_text",
+        "measure_details",
+        "inferred",
     ]
     aligned: dict[int, list[str]] = {}
     for strategy_id, key in (
@@ -280,10 +381,25 @@ def plan_json(plan: m.Plan) -> dict:
                 "target_date_text": target_text,
                 "leads": [lead.role for lead in leads.get(node_id, [])],
                 "lead_organisations": [lead.organisation_name for lead in leads.get(node_id, [])],
+                "lead_roles": [lead.role_name for lead in leads.get(node_id, [])],
+                "measure_details": [
+                    {**detail, "measure": measures[detail["index"]]} for detail in details
+                ],
+                "inferred": inferred or {},
             }
-            for node_id, parent_id, kind, number, title, text, measures, target, target_text in (
-                plan.nodes.order_by("position").values_list(*node_fields)
-            )
+            for (
+                node_id,
+                parent_id,
+                kind,
+                number,
+                title,
+                text,
+                measures,
+                target,
+                target_text,
+                details,
+                inferred,
+            ) in plan.nodes.order_by("position").values_list(*node_fields)
         ],
         "strategies": [
             {
@@ -303,6 +419,19 @@ def plan_json(plan: m.Plan) -> dict:
                 "members": [o.name for o in b.members.all()],
                 "reports_to": b.reports_to.name if b.reports_to else None,
                 "monitors": monitors.get(b.id, []),
+                "member_links": [
+                    {"organisation": x.organisation.name, "basis": x.basis} for x in _memberships(b)
+                ],
+                "reports_to_basis": b.reports_to_basis if b.reports_to else None,
+                "monitoring": [
+                    {
+                        "target": "plan" if row.node is None else row.node.key,
+                        "basis": row.basis,
+                        "note": row.note,
+                    }
+                    for row in monitoring.get(b.id, [])
+                ],
+                "succession": _succession_document(b),
             }
             for b in boards
         ],

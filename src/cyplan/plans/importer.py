@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import ProtectedError
 
@@ -22,6 +23,11 @@ from cyplan.plans.plan_file import (
     PlanFile,
     PlanFileError,
     Problem,
+    board_members,
+    board_monitors,
+    board_reports_to,
+    measure_items,
+    normalise_role_text,
     read_plan_file,
     resolved_target_date,
 )
@@ -77,6 +83,7 @@ def import_plan_data(data: dict, actor=None, source: str = "") -> ImportResult:
     )
     organisations = _import_organisations(area, data.get("organisations", []))
     boards = _import_boards(area, data.get("boards", []), organisations)
+    role_names = _import_roles(area, data.get("roles", []))
 
     plan, created = _upsert(
         m.Plan,
@@ -140,7 +147,7 @@ def import_plan_data(data: dict, actor=None, source: str = "") -> ImportResult:
             "text": item.get("text", ""),
         },
     )
-    nodes = _import_nodes(plan, data["nodes"], organisations, promises, result)
+    nodes = _import_nodes(plan, data["nodes"], organisations, promises, role_names, result)
     _import_monitoring(plan, data.get("boards", []), boards, nodes)
     strategies = _sync_keyed(
         m.Strategy,
@@ -163,6 +170,9 @@ def import_plan_data(data: dict, actor=None, source: str = "") -> ImportResult:
         "unit",
         "date_text",
         "benchmarks",
+        "sub_unit",
+        "comparison_text",
+        "baseline",
         "section",
         "source",
         "indicator_code",
@@ -181,6 +191,9 @@ def import_plan_data(data: dict, actor=None, source: str = "") -> ImportResult:
                 "unit": f.get("unit", ""),
                 "date_text": f.get("date", ""),
                 "benchmarks": f.get("benchmarks", []),
+                "sub_unit": f.get("sub_unit", ""),
+                "comparison_text": f.get("comparison", ""),
+                "baseline": f.get("baseline"),
                 "section": f.get("section", ""),
                 "source": f.get("source", ""),
                 "indicator_code": f.get("indicator", ""),
@@ -269,14 +282,44 @@ def _replace_rows(queryset, model, rows: list[dict], compare: list[str]) -> None
         model.objects.bulk_create(model(**row) for row in rows)
 
 
+def _succession(item: dict) -> dict:
+    """The succession fields of an organisation or board, when the file gives them."""
+    if "succession" not in item:
+        return {}
+    spec = item["succession"]
+    return {
+        "until": spec.get("until", ""),
+        "succeeded_by_key": spec.get("succeeded_by", ""),
+        "merged_with_keys": list(spec.get("merged_with", [])),
+        "succession_basis": spec.get("basis", "stated"),
+        "succession_note": spec.get("note", ""),
+    }
+
+
 def _import_organisations(area: m.Area, items: list[dict]) -> dict[str, m.Organisation]:
     found = {}
     for item in items:
-        defaults = {"name": item["name"]}
+        defaults = {"name": item["name"], **_succession(item)}
         if "type" in item:
             defaults["type"] = item["type"]
         found[item["id"]], _ = _upsert(m.Organisation, {"area": area, "key": item["id"]}, defaults)
     return found
+
+
+def _import_roles(area: m.Area, items: list[dict]) -> dict[str, str]:
+    """Write the file's lead roles into the area's registry; return every spelling the
+    area's registry knows (normalised) with the role's registered name."""
+    for item in items:
+        _upsert(
+            m.LeadRole,
+            {"area": area, "key": item["id"]},
+            {"name": item["name"], "aliases": list(item.get("aliases", []))},
+        )
+    names: dict[str, str] = {}
+    for role in m.LeadRole.objects.filter(area=area):
+        for spelling in [role.name, *role.aliases]:
+            names[normalise_role_text(spelling)] = role.name
+    return names
 
 
 def _import_boards(
@@ -284,7 +327,7 @@ def _import_boards(
 ) -> dict[str, m.Board]:
     boards = {}
     for item in items:
-        defaults = {"name": item["name"]}
+        defaults = {"name": item["name"], **_succession(item)}
         for name in ("kind", "description"):
             if name in item:
                 defaults[name] = item[name]
@@ -292,9 +335,18 @@ def _import_boards(
     for item in items:
         board = boards[item["id"]]
         if "members" in item:
-            board.members.set([organisations[key] for key in item["members"]])
-        if "reports_to" in item:
-            _update(board, {"reports_to": boards[item["reports_to"]]})
+            _replace_rows(
+                m.BoardMember.objects.filter(board=board).order_by("id"),
+                m.BoardMember,
+                [
+                    {"board": board, "organisation": organisations[key], "basis": basis}
+                    for key, basis, _ in board_members(item)
+                ],
+                ["organisation", "basis"],
+            )
+        reports_to = board_reports_to(item)
+        if reports_to:
+            _update(board, {"reports_to": boards[reports_to[0]], "reports_to_basis": reports_to[1]})
     return boards
 
 
@@ -314,8 +366,29 @@ def _sync_keyed(model, plan: m.Plan, items: list[dict], fields) -> dict:
     return kept
 
 
+def _measure_details(item: dict) -> list[dict]:
+    """Measures that carry their own target date or leads, by their index in the node."""
+    details = []
+    for index, measure in enumerate(measure_items(item)):
+        if not ({"target_date_text", "target_date", "leads"} & set(measure)):
+            continue
+        target = resolved_target_date(measure)
+        details.append(
+            {
+                "index": index,
+                "target_date_text": measure.get("target_date_text", ""),
+                "target_date": target.isoformat() if target else None,
+                "leads": [
+                    {"role": lead["role"], "organisation": lead.get("organisation", "")}
+                    for lead in measure.get("leads", [])
+                ],
+            }
+        )
+    return details
+
+
 def _import_nodes(
-    plan, items, organisations, promises, result: ImportResult
+    plan, items, organisations, promises, role_names, result: ImportResult
 ) -> dict[str, m.PlanNode]:
     existing = {node.key: node for node in m.PlanNode.objects.filter(plan=plan)}
     nodes: dict[str, m.PlanNode] = {}
@@ -327,7 +400,9 @@ def _import_nodes(
             "title": item["title"],
             "text": item.get("text", ""),
             "sections": item.get("sections", []),
-            "measures": item.get("measures", []),
+            "measures": [measure["text"] for measure in measure_items(item)],
+            "measure_details": _measure_details(item),
+            "inferred": dict(item.get("inferred", {})),
             "target_date_text": item.get("target_date_text", ""),
             "target_date": resolved_target_date(item),
             "position": position,
@@ -350,17 +425,19 @@ def _import_nodes(
                 {
                     "node": node,
                     "role": lead["role"],
+                    "role_name": role_names.get(normalise_role_text(lead["role"]), ""),
                     "organisation": organisations.get(lead.get("organisation")),
                     "position": i,
                 }
                 for i, lead in enumerate(item.get("leads", []))
             ],
-            ["role", "organisation", "position"],
+            ["role", "role_name", "organisation", "position"],
         )
         node.promises.set([promises[key] for key in item.get("promises", [])])
     gone = list(m.PlanNode.objects.filter(plan=plan).exclude(key__in=list(nodes)))
     result.nodes_removed = len(gone)
-    blocked = [node for node in gone if hasattr(node, "updates") and node.updates.exists()]
+    blocked = [(node, _work_on(node)) for node in gone]
+    blocked = [(node, work) for node, work in blocked if work]
     if blocked:
         raise PlanFileError(
             [
@@ -369,10 +446,11 @@ def _import_nodes(
                     None,
                     None,
                     f"nodes: {node.key}",
-                    f"'{node.key}' has progress updates, so it cannot be removed from the plan: "
-                    "keep it in the file (mark its last update 'dropped' if it will not be done)",
+                    f"'{node.key}' has {' and '.join(work)}, so it cannot be removed from the "
+                    "plan: keep it in the file (mark its last update 'dropped' if it will not "
+                    "be done)",
                 )
-                for node in blocked
+                for node, work in blocked
             ]
         )
     # Children first, so that a removed parent does not cascade into a kept child.
@@ -383,6 +461,27 @@ def _import_nodes(
         except ProtectedError as error:  # pragma: no cover - checked above
             raise PlanFileError([Problem("", None, None, node.key, str(error))]) from error
     return nodes
+
+
+def _work_on(node: m.PlanNode) -> list[str]:
+    """What other parts of cyplan hang off a node (progress updates, voice items, cohort
+    links...): removing the node would lose them, so an import may not."""
+    found = []
+    for relation in m.PlanNode._meta.related_objects:
+        if relation.related_model._meta.app_label == "plans":
+            continue  # the plan's own rows (children, leads, monitoring) follow the file
+        accessor = relation.get_accessor_name()
+        try:
+            related = getattr(node, accessor)
+        except ObjectDoesNotExist:
+            continue
+        exists = related.exists() if hasattr(related, "exists") else True
+        if exists:
+            found.append(str(relation.related_model._meta.verbose_name_plural))
+    if "progress updates" in found:  # the wording people know
+        found.remove("progress updates")
+        found.insert(0, "progress updates")
+    return found
 
 
 def _node_state(node: m.PlanNode) -> dict:
@@ -408,8 +507,14 @@ def _import_monitoring(plan, items, boards, nodes) -> None:
             m.BoardMonitoring.objects.filter(board=board, plan=plan).order_by("id"),
             m.BoardMonitoring,
             [
-                {"board": board, "plan": plan, "node": None if key == "plan" else nodes[key]}
-                for key in item["monitors"]
+                {
+                    "board": board,
+                    "plan": plan,
+                    "node": None if key == "plan" else nodes[key],
+                    "basis": basis,
+                    "note": note,
+                }
+                for key, basis, note in board_monitors(item)
             ],
-            ["node"],
+            ["node", "basis", "note"],
         )

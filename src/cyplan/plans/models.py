@@ -13,6 +13,13 @@ from django.db import models
 from cyplan.core.models import TimeStampedModel
 
 
+class Basis(models.TextChoices):
+    """Whether the plan document says a thing, or it is a reading of the document."""
+
+    STATED = "stated", "Stated in the plan"
+    INFERRED = "inferred", "A reading of the plan"
+
+
 class Area(TimeStampedModel):
     """A local area, identified by its ONS code (e.g. E09000006 for Bromley)."""
 
@@ -27,13 +34,51 @@ class Area(TimeStampedModel):
         return self.name
 
 
-class Organisation(TimeStampedModel):
+class Succession:
+    """What became of an organisation or board, in words a reader understands."""
+
+    def succession_text(self) -> str:
+        if not (self.until or self.succeeded_by_key or self.merged_with_keys):
+            return ""
+        model = type(self)
+        names = dict(
+            model.objects.filter(
+                area_id=self.area_id, key__in=[self.succeeded_by_key, *self.merged_with_keys]
+            ).values_list("key", "name")
+        )
+        parts = []
+        if self.merged_with_keys:
+            others = " and ".join(names.get(k, k.replace("-", " ")) for k in self.merged_with_keys)
+            parts.append(f"Merged with {others}")
+        if self.succeeded_by_key:
+            successor = names.get(self.succeeded_by_key, self.succeeded_by_key.replace("-", " "))
+            parts.append(
+                f"its work passed to {successor}" if parts else f"Succeeded by {successor}"
+            )
+        text = "; ".join(parts) or "Ended"
+        if self.until:
+            text += f" ({self.until})"
+        if self.succession_basis == Basis.INFERRED:
+            text += ", a reading of the plan: it does not say so itself"
+        return text + "."
+
+
+class Organisation(Succession, TimeStampedModel):
     """A partner organisation of an area (council, NHS trust, police, schools forum…)."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="organisations")
     key = models.SlugField(max_length=100)
     name = models.CharField(max_length=300)
     type = models.CharField(max_length=100, blank=True)
+    until = models.CharField(
+        max_length=100, blank=True, help_text="when it ended or changed, as written (e.g. 2023)"
+    )
+    succeeded_by_key = models.SlugField(
+        max_length=100, blank=True, help_text="id of the organisation that carried its work on"
+    )
+    merged_with_keys = models.JSONField(default=list, blank=True)
+    succession_basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
+    succession_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["area", "name"]
@@ -45,7 +90,7 @@ class Organisation(TimeStampedModel):
         return self.name
 
 
-class Board(TimeStampedModel):
+class Board(Succession, TimeStampedModel):
     """A board, partnership, committee, forum, panel or hub of an area."""
 
     KINDS = ["board", "partnership", "committee", "forum", "panel", "hub"]
@@ -55,14 +100,58 @@ class Board(TimeStampedModel):
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=[(k, k) for k in KINDS], default="board")
     description = models.TextField(blank=True)
-    members = models.ManyToManyField(Organisation, blank=True, related_name="boards")
+    members = models.ManyToManyField(
+        Organisation, through="BoardMember", blank=True, related_name="boards"
+    )
     reports_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reporting_boards"
     )
+    reports_to_basis = models.CharField(max_length=10, choices=Basis.choices, default=Basis.STATED)
+    until = models.CharField(
+        max_length=100, blank=True, help_text="when it ended or changed, as written (e.g. 2023)"
+    )
+    succeeded_by_key = models.SlugField(
+        max_length=100, blank=True, help_text="id of the board that carried its work on"
+    )
+    merged_with_keys = models.JSONField(default=list, blank=True)
+    succession_basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
+    succession_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["area", "name"]
         constraints = [models.UniqueConstraint(fields=["area", "key"], name="board_key_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BoardMember(models.Model):
+    """An organisation that sits on a board, as the plan says or as a reading of it."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    basis = models.CharField(max_length=10, choices=Basis.choices, default=Basis.STATED)
+
+    class Meta:
+        db_table = "plans_board_members"
+        unique_together = [("board", "organisation")]
+
+
+class LeadRole(models.Model):
+    """A lead role of an area, with the other spellings the plans use for it.
+
+    Plans spell one role several ways ("Director Education", "Director of Education");
+    the registry makes them one, for filters, My actions and search.
+    """
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="lead_roles")
+    key = models.SlugField(max_length=100)
+    name = models.CharField(max_length=300)
+    aliases = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["area", "name"]
+        constraints = [models.UniqueConstraint(fields=["area", "key"], name="lead_role_key_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -184,6 +273,18 @@ class PlanNode(TimeStampedModel):
     text = models.TextField(blank=True)
     sections = models.JSONField(default=list, blank=True)
     measures = models.JSONField(default=list, blank=True)
+    measure_details = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="measures with their own target date or leads: "
+        "[{index, target_date_text, target_date, leads: [{role, organisation}]}]",
+    )
+    inferred = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="values not printed where they stand (a merged cell, a lead from the row "
+        "above): {field: why}",
+    )
     target_date = models.DateField(null=True, blank=True)
     target_date_text = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField(help_text="document order within the plan")
@@ -198,12 +299,23 @@ class PlanNode(TimeStampedModel):
         label = f"{self.get_kind_display()} {self.number}".strip()
         return f"{label}: {self.title}"
 
+    @property
+    def measure_rows(self) -> list[dict]:
+        """Each measure with its own target date and leads where the plan gives them."""
+        details = {d["index"]: d for d in self.measure_details or []}
+        return [
+            {"text": text, **details.get(index, {})} for index, text in enumerate(self.measures)
+        ]
+
 
 class Lead(models.Model):
     """Who leads a node: a role, and the organisation the role sits in."""
 
     node = models.ForeignKey(PlanNode, on_delete=models.CASCADE, related_name="leads")
-    role = models.CharField(max_length=300)
+    role = models.CharField(max_length=300, help_text="the role as the plan writes it")
+    role_name = models.CharField(
+        max_length=300, blank=True, help_text="the role's name in the area's role registry"
+    )
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads"
     )
@@ -211,6 +323,10 @@ class Lead(models.Model):
 
     class Meta:
         ordering = ["node", "position"]
+
+    @property
+    def registered_role(self) -> str:
+        return self.role_name or self.role
 
     def __str__(self) -> str:
         return self.role
@@ -224,6 +340,8 @@ class BoardMonitoring(models.Model):
     node = models.ForeignKey(
         PlanNode, null=True, blank=True, on_delete=models.CASCADE, related_name="monitoring"
     )
+    basis = models.CharField(max_length=10, choices=Basis.choices, default=Basis.STATED)
+    note = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -271,6 +389,15 @@ class KeyFigure(models.Model):
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     value_text = models.CharField(max_length=100, blank=True)
     unit = models.CharField(max_length=50, blank=True)
+    sub_unit = models.CharField(
+        max_length=50, blank=True, help_text="e.g. km², square miles, hectares for an area"
+    )
+    comparison_text = models.TextField(
+        blank=True, help_text="a comparison the plan states only in words"
+    )
+    baseline = models.JSONField(
+        null=True, blank=True, help_text="the plan's own earlier figure: {value, value_text, date}"
+    )
     date_text = models.CharField(max_length=100, blank=True)
     benchmarks = models.JSONField(default=list, blank=True)
     section = models.CharField(max_length=100, blank=True)

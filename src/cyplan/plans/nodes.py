@@ -21,6 +21,12 @@ class LeadInfo:
     organisation_id: int | None
     organisation_key: str | None
     organisation_name: str | None
+    role_name: str = ""
+
+    @property
+    def registered_role(self) -> str:
+        """The role's name in the area's role registry (the role as written if none)."""
+        return self.role_name or self.role
 
 
 @dataclass(slots=True)
@@ -58,7 +64,12 @@ def node_leads(plan: Plan) -> dict[int, list[LeadInfo]]:
         Lead.objects.filter(node__plan=plan)
         .order_by("node_id", "position")
         .values_list(
-            "node_id", "role", "organisation_id", "organisation__key", "organisation__name"
+            "node_id",
+            "role",
+            "organisation_id",
+            "organisation__key",
+            "organisation__name",
+            "role_name",
         )
     ):
         leads.setdefault(node_id, []).append(LeadInfo(*lead))

@@ -329,6 +329,16 @@ def _check_references(result: PlanFile) -> None:
                     (*here, "leads", j, "organisation"),
                     f"no organisation with id {lead['organisation']!r} in organisations",
                 )
+        for j, measure in enumerate(node.get("measures", [])):
+            if not isinstance(measure, dict):
+                continue
+            _check_target_date(result, measure, (*here, "measures", j))
+            for k, lead in enumerate(measure.get("leads", [])):
+                if "organisation" in lead and lead["organisation"] not in orgs:
+                    result.problem(
+                        (*here, "measures", j, "leads", k, "organisation"),
+                        f"no organisation with id {lead['organisation']!r} in organisations",
+                    )
         for j, promise in enumerate(node.get("promises", [])):
             if promise not in promises:
                 result.problem(
@@ -336,22 +346,33 @@ def _check_references(result: PlanFile) -> None:
                 )
 
     for index, board in enumerate(data.get("boards", [])):
-        for j, member in enumerate(board.get("members", [])):
+        for j, (member, _, _) in enumerate(board_members(board)):
             if member not in orgs:
                 result.problem(
                     ("boards", index, "members", j),
                     f"no organisation with id {member!r} in organisations",
                 )
-        if "reports_to" in board and board["reports_to"] not in boards:
+        reports_to = board_reports_to(board)
+        if reports_to and reports_to[0] not in boards:
             result.problem(
                 ("boards", index, "reports_to"),
-                f"no board with id {board['reports_to']!r} in boards",
+                f"no board with id {reports_to[0]!r} in boards",
             )
-        for j, target in enumerate(board.get("monitors", [])):
+        for j, (target, _, _) in enumerate(board_monitors(board)):
             if target != "plan" and target not in nodes:
                 result.problem(
                     ("boards", index, "monitors", j),
                     f"{target!r} is neither 'plan' nor a node id of this plan",
+                )
+    _duplicates(result, data.get("roles", []), "id", "roles")
+    spellings: dict[str, str] = {}
+    for index, role in enumerate(data.get("roles", [])):
+        for j, spelling in enumerate([role["name"], *role.get("aliases", [])]):
+            other = spellings.setdefault(normalise_role_text(spelling), role["id"])
+            if other != role["id"]:
+                result.problem(
+                    ("roles", index, "aliases" if j else "name", *((j - 1,) if j else ())),
+                    f"{spelling!r} is already a spelling of the role {other!r}",
                 )
     for index, strategy in enumerate(data.get("strategies", [])):
         if "owner" in strategy and strategy["owner"] not in orgs:
@@ -379,6 +400,38 @@ def _check_references(result: PlanFile) -> None:
             )
         if link["to"].split("#")[0] == plan["slug"]:
             result.problem(("links", index, "to"), "a link must point to another plan")
+
+
+def normalise_role_text(role: str) -> str:
+    """A lead role compared without regard to case or spacing."""
+    return " ".join(role.split()).casefold()
+
+
+def _reference(item, field: str) -> tuple[str, str, str]:
+    """An id written alone or as ``{field: id, basis, note}``: (id, basis, note)."""
+    if isinstance(item, dict):
+        return item[field], item.get("basis", "stated"), item.get("note", "")
+    return item, "stated", ""
+
+
+def board_members(board: dict) -> list[tuple[str, str, str]]:
+    """A board's member organisations as (id, basis, note)."""
+    return [_reference(item, "organisation") for item in board.get("members", [])]
+
+
+def board_monitors(board: dict) -> list[tuple[str, str, str]]:
+    """What a board monitors ('plan' or node ids) as (target, basis, note)."""
+    return [_reference(item, "target") for item in board.get("monitors", [])]
+
+
+def board_reports_to(board: dict) -> tuple[str, str, str] | None:
+    """The board a board reports to as (id, basis, note), or None."""
+    return _reference(board["reports_to"], "board") if "reports_to" in board else None
+
+
+def measure_items(node: dict) -> list[dict]:
+    """A node's measures as mappings with at least ``text``."""
+    return [m if isinstance(m, dict) else {"text": m} for m in node.get("measures", [])]
 
 
 def _article(word: str) -> str:
@@ -415,6 +468,9 @@ def with_defaults(data: dict) -> dict:
     plan.setdefault("reporting_period", "quarter")
     for board in data.get("boards", []):
         board.setdefault("kind", "board")
+    # A role registry has no order of its own (it belongs to the area, not to one plan).
+    if data.get("roles"):
+        data["roles"] = sorted(data["roles"], key=lambda role: role["id"])
     for link in data.get("links", []):
         link.setdefault("relation", "supports")
         link.setdefault("basis", "stated")

@@ -167,6 +167,10 @@ def strategies(request, slug: str):
     )
 
 
+# How pages say that a link is not printed in the plan but is our reading of it.
+READING = "a reading of the plan, which does not say so in words"
+
+
 def governance(request, slug: str):
     plan = _plan(request, slug)
     boards = list(
@@ -183,7 +187,24 @@ def governance(request, slug: str):
             if row.node is None
             else f"{row.node.get_kind_display()} {row.node.number}: {row.node.title}"
         )
+        if row.basis == m.Basis.INFERRED:
+            label += f" ({READING})"
         monitors.setdefault(row.board_id, []).append(label)
+    members: dict[int, list[str]] = {}
+    for row in m.BoardMember.objects.filter(board__in=boards).select_related("organisation"):
+        name = row.organisation.name
+        members.setdefault(row.board_id, []).append(
+            f"{name} ({READING})" if row.basis == m.Basis.INFERRED else name
+        )
+    for board in boards:
+        board.member_names = members.get(board.id, [])
+        board.reports_to_label = (
+            board.reports_to.name
+            + (f" ({READING})" if board.reports_to_basis == m.Basis.INFERRED else "")
+            if board.reports_to
+            else ""
+        )
+        board.became = board.succession_text()
     keys = {b.id for b in boards}
     children: dict[int | None, list[m.Board]] = {}
     for board in boards:
@@ -197,8 +218,8 @@ def governance(request, slug: str):
             [
                 b.name,
                 b.kind,
-                b.reports_to.name if b.reports_to else "",
-                "; ".join(o.name for o in b.members.all()),
+                b.reports_to_label,
+                "; ".join(b.member_names),
                 "; ".join(monitors.get(b.id, [])),
             ]
             for b in boards

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from cyplan.plans import models as m
 from cyplan.plans.exporter import plan_document
-from cyplan.plans.plan_file import FORMAT, PlanFile, Problem, check_plan_data
+from cyplan.plans.plan_file import FORMAT, PlanFile, Problem, check_plan_data, measure_items
 
 ACTION_COLUMNS = [
     "Ambition or priority",
@@ -359,7 +359,8 @@ def write_workbook(plan: m.Plan, path: str | Path) -> None:
     by_id = {n["id"]: n for n in document["nodes"]}
     for node in document["nodes"]:
         kind = node["kind"]
-        measures = "\n".join(node.get("measures", []))
+        # A measure's own date and leads have no column of their own: its text only.
+        measures = "\n".join(item["text"] for item in measure_items(node))
         leads = "\n".join(lead["role"] for lead in node.get("leads", []))
         date_text = node.get("target_date_text", "")
         text = node.get("text") or node["title"]
