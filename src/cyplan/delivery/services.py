@@ -262,3 +262,21 @@ def attach_evidence(user, update: ProgressUpdate, uploaded) -> EvidenceFile:
         evidence.file.delete(save=False)
         raise
     return evidence
+
+
+@transaction.atomic
+def bulk_review(user, ids: list[int], *, approve_them: bool, comment: str = "") -> list:
+    """Approve, or return with one comment, several submitted updates at once: all of
+    them or none (a refused one leaves every other as it was)."""
+    if not ids:
+        raise ValidationError({"updates": "Select at least one update"})
+    comment = (comment or "").strip()
+    if not approve_them and not comment:
+        raise ValidationError({"comment": "Say what the leads should change or answer"})
+    updates = list(ProgressUpdate.objects.filter(pk__in=ids).order_by("pk"))
+    if len(updates) != len(set(ids)):
+        raise ValidationError({"updates": "One of the updates no longer exists: reload the page"})
+    state = ProgressUpdate.State.APPROVED if approve_them else ProgressUpdate.State.RETURNED
+    return [
+        _review(user, update, state, "" if approve_them else comment, None) for update in updates
+    ]

@@ -156,11 +156,15 @@ def fingerprint(node: PlanNode) -> str:
     return hashlib.sha256(json.dumps(words, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def export_nodes(plan: Plan, lead: str | None = None) -> list[PlanNode]:
+def export_nodes(plan: Plan, lead: str | None = None, user=None) -> list[PlanNode]:
     """The nodes that take updates (actions, and commitments without actions), in order;
-    only those of ``lead`` (a role, any registered spelling) if given."""
+    only those of ``lead`` (a role, any registered spelling) if given, and only those
+    ``user`` leads if given."""
     infos = plan_nodes(plan)
     leaves = leaf_ids(infos)
+    if user is not None:
+        matches = permissions.lead_matcher(user)
+        infos = [info for info in infos if matches(info.leads)]
     wanted = None
     if lead:
         from cyplan.accounts.models import registered_role_names
@@ -186,14 +190,15 @@ def export_nodes(plan: Plan, lead: str | None = None) -> list[PlanNode]:
     return [nodes[i] for i in ids]
 
 
-def write_update_workbook(plan: Plan, period: Period, lead: str | None = None):
-    """The workbook for ``plan`` and ``period`` (an openpyxl Workbook, not yet saved)."""
+def write_update_workbook(plan: Plan, period: Period, lead: str | None = None, user=None):
+    """The workbook for ``plan`` and ``period`` (an openpyxl Workbook, not yet saved); only
+    ``user``'s actions when given (a lead downloading their own)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    nodes = export_nodes(plan, lead)
+    nodes = export_nodes(plan, lead, user)
     last = _last_updates(nodes, period)
     book = Workbook()
     sheet = book.active
