@@ -213,3 +213,88 @@ def test_cli_export_then_import(plan, manager, tmp_path):
             "--output",
             str(path),
         )
+
+
+def test_bulk_approve_and_return_are_all_or_nothing(plan, manager):
+    """Two submitted updates approved at once; a batch with a non-submitted one changes none."""
+    from cyplan.delivery import services
+    from cyplan.delivery.services import UpdateInput
+
+    book = exported(plan)
+    fill(book, "p1-c1-a", "On track", "Fine.")
+    fill(book, "p1-c2-a", "At risk", "Late.")
+    fill(book, "p2-c1", "Not started", "Soon.")
+    import_update_workbook(saved(book), manager)
+    a, b, c = ProgressUpdate.objects.order_by("node__position")
+    services.bulk_review(manager, [a.pk, b.pk], approve_them=True)
+    assert {u.state for u in ProgressUpdate.objects.filter(pk__in=[a.pk, b.pk])} == {"approved"}
+    # c is submitted, a is approved: returning both fails on a, and c stays submitted
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.bulk_review(manager, [c.pk, a.pk], approve_them=False, comment="Why?")
+    c.refresh_from_db()
+    assert c.state == "submitted"
+    with pytest.raises(ValidationError):
+        services.bulk_review(manager, [c.pk], approve_them=False, comment="  ")
+    services.bulk_review(manager, [c.pk], approve_them=False, comment="When will it start?")
+    c.refresh_from_db()
+    assert (c.state, c.review_comment) == ("returned", "When will it start?")
+    lead = make_user("lead", Role.ACTION_LEAD, lead_roles=["Head of Early Help"])
+    from django.core.exceptions import PermissionDenied
+
+    services.save_update(manager, c.node, UpdateInput("2024-25-Q3", "on_track", "x"), submit=True)
+    with pytest.raises(PermissionDenied):
+        services.bulk_review(lead, [c.pk], approve_them=True)
+
+
+def test_a_returned_update_stays_on_my_actions_after_the_quarter_ends(plan, manager):
+    """Returned in Q3 2024/25; with Q4 current (February 2025) it is still on the lead's
+    My actions, as returned, with a link to answer it for Q3."""
+    from datetime import date
+
+    from cyplan.delivery import services
+    from cyplan.delivery.mine import my_work
+    from cyplan.delivery.services import UpdateInput
+
+    lead = make_user(
+        "lead",
+        Role.ACTION_LEAD,
+        lead_roles=["Head of Early Help"],
+        organisation=Organisation.objects.get(key="council"),
+    )
+    node = PlanNode.objects.get(key="p1-c1-a")
+    update = services.save_update(
+        lead, node, UpdateInput("2024-25-Q3", "on_track", "Three ran."), submit=True
+    )
+    services.return_update(manager, update, "How many parents came?")
+    work = my_work(lead, today=date(2025, 2, 10))
+    returned = [i for i in work.items if i.returned]
+    assert [(i.node.key, i.due_period.key) for i in returned] == [("p1-c1-a", "2024-25-Q3")]
+    assert returned[0].due
+    current = [i for i in work.items if i.node.key == "p1-c1-a" and not i.returned]
+    assert current[0].due_period.key == "2024-25-Q4"
+
+
+def test_the_workbook_page_downloads_and_uploads(client, plan, manager):
+    """A manager downloads the Q3 workbook from the page and uploads it filled in."""
+    client.force_login(manager)
+    page = client.get("/plans/test-plan/updates-workbook/")
+    assert page.status_code == 200 and "Download the workbook" in page.content.decode()
+    download = client.get("/plans/test-plan/updates-workbook/?period=2024-25-Q3")
+    assert download["Content-Disposition"].endswith('test-plan-2024-25-Q3-updates.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    fill(book, "p1-c1-a", "Off track", "No venue.")
+    upload = saved(book)
+    upload.name = "q3.xlsx"
+    response = client.post("/plans/test-plan/updates-workbook/", {"workbook": upload})
+    assert response.status_code == 200
+    assert "1 update for Q3 2024/25" in response.content.decode()
+    assert ProgressUpdate.objects.get().status == "off_track"
+    # the same row again, now with a status nobody offers
+    book["Updates"].cell(2, column("Status")).value = "Fine"
+    bad = saved(book)
+    bad.name = "q3.xlsx"
+    response = client.post("/plans/test-plan/updates-workbook/", {"workbook": bad})
+    assert response.status_code == 400
+    assert "Updates, row 2, column &#x27;Status&#x27;: pick a status" in response.content.decode()
