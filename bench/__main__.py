@@ -1,14 +1,15 @@
-"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench pages`` or ``python -m bench engine`` or ``python -m bench reports`` or ``python -m bench load`` runs one."""
+"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench pages`` or ``python -m bench engine`` or ``python -m bench reports`` or ``python -m bench load`` or ``python -m bench workbook`` runs one."""
 
 import sys
 
-from bench import engine, load, pages, reports
+from bench import engine, load, pages, reports, workbook
 
 BENCHMARKS = {
     "pages": pages.main,
     "engine": engine.main,
     "reports": reports.main,
     "load": load.main,
+    "workbook": workbook.main,
 }
 
 

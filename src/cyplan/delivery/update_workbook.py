@@ -295,11 +295,22 @@ def _reference(node: PlanNode) -> str:
 
 def _last_updates(nodes: list[PlanNode], period: Period) -> dict[int, ProgressUpdate]:
     """Each node's latest update before ``period`` (any state: staff read the workbook)."""
+    from django.db.models import Max
+
+    latest = dict(
+        ProgressUpdate.objects.filter(node__in=nodes, period__lt=period.key)
+        .order_by()
+        .values("node_id")
+        .annotate(last=Max("period"))
+        .values_list("node_id", "last")
+    )
     found: dict[int, ProgressUpdate] = {}
-    for update in ProgressUpdate.objects.filter(node__in=nodes, period__lt=period.key).order_by(
-        "node_id", "-period"
-    ):
-        found.setdefault(update.node_id, update)
+    wanted = ProgressUpdate.objects.filter(
+        node_id__in=list(latest), period__in=set(latest.values())
+    ).order_by()
+    for update in wanted:
+        if latest.get(update.node_id) == update.period:
+            found[update.node_id] = update
     return found
 
 
@@ -370,6 +381,10 @@ def read_update_workbook(source: str | Path | IO[bytes], user, name: str = ""):
         .select_related("plan", "parent")
         .prefetch_related("leads", "children")
     }
+    existing_updates = {
+        u.node_id: u for u in ProgressUpdate.objects.filter(node__plan=plan, period=period.key)
+    }
+    manager = permissions.is_manager(user)
     rows: list[UpdateRow] = []
     skipped = 0
     seen: dict[str, int] = {}
@@ -436,12 +451,8 @@ def read_update_workbook(source: str | Path | IO[bytes], user, name: str = ""):
                     SHEET, number, "Lead", "you do not lead this action, so you cannot update it"
                 )
             )
-        existing = node.updates.filter(period=period.key).first()
-        if (
-            existing is not None
-            and existing.state == ProgressUpdate.State.APPROVED
-            and not permissions.is_manager(user)
-        ):
+        existing = existing_updates.get(node.id)
+        if existing is not None and existing.state == ProgressUpdate.State.APPROVED and not manager:
             problems.append(
                 Problem(
                     SHEET,
@@ -463,32 +474,33 @@ def import_update_workbook(
     source: str | Path | IO[bytes], user, *, submit: bool = True, name: str = ""
 ) -> ImportSummary:
     """Check a workbook and write its updates in one transaction, or raise WorkbookError."""
-    from cyplan.delivery.services import UpdateInput, save_update
+    from cyplan.delivery.services import UpdateInput, save_updates
 
     plan, period, rows, skipped = read_update_workbook(source, user, name)
     summary = ImportSummary(plan, period, skipped=skipped, submitted=submit)
-    problems = []
-    for row in rows:
-        try:
-            update = save_update(
-                user,
-                row.node,
-                UpdateInput(
-                    period=period.key,
-                    status=row.status,
-                    narrative=row.narrative,
-                    rag=row.rag,
-                    evidence_links=[{"url": row.evidence}] if row.evidence else [],
-                ),
-                submit=submit,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            message = "; ".join(getattr(error, "messages", [str(error)]))
-            problems.append(Problem(SHEET, row.row, "", message))
-            continue
-        summary.written.append(update)
-    if problems:
-        raise WorkbookError(name or str(source), problems)
+    entries = [
+        (
+            row.node,
+            UpdateInput(
+                period=period.key,
+                status=row.status,
+                narrative=row.narrative,
+                rag=row.rag,
+                evidence_links=[{"url": row.evidence}] if row.evidence else [],
+            ),
+        )
+        for row in rows
+    ]
+    try:
+        summary.written = save_updates(user, entries, submit=submit)
+    except (ValidationError, PermissionDenied) as error:
+        # read_update_workbook checked these already; a rule it missed still stops it all
+        by_key = {row.node.key: row.row for row in rows}
+        message = "; ".join(getattr(error, "messages", [str(error)]))
+        key = next(iter(getattr(error, "message_dict", {})), "").split(".")[0]
+        raise WorkbookError(
+            name or str(source), [Problem(SHEET, by_key.get(key), "", message)]
+        ) from error
     return summary
 
 
