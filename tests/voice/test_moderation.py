@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from cyplan.core.outbox import send_due
 from cyplan.voice import services
 from cyplan.voice.models import Feedback, Response
 
@@ -86,6 +87,7 @@ def test_flag_through_the_page_hides_and_notifies(as_manager, staff, client, set
     assert "Visible words" in client.get("/you-said-we-did/").content.decode()
     mail.outbox.clear()
     as_manager.post(f"/voice/{item.pk}/", {"action": "flag", "reason": "Mentions being hit"})
+    send_due()
     assert [m.to for m in mail.outbox] == [["sg@council.example"]]
     assert "Visible words" not in client.get("/you-said-we-did/").content.decode()
     assert as_manager.get(f"/voice/{item.pk}/").status_code == 404

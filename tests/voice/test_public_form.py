@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
+from cyplan.core.outbox import send_due
 from cyplan.voice import services
 from cyplan.voice.models import Feedback
 
@@ -99,9 +100,11 @@ def test_follower_is_emailed_once_when_a_response_is_published(client):
     draft = response(staff, item, approve=False)
     assert mail.outbox == []  # a draft tells no one
     services.approve_response(staff, draft)
+    send_due()
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
     assert f"/you-said-we-did/{item.pk}/" in mail.outbox[0].body
     services.approve_response(staff, draft)
+    send_due()
     assert len(mail.outbox) == 1
 
 
@@ -116,6 +119,7 @@ def test_no_email_without_asking(client):
     services.approve_feedback(staff, item)
     mail.outbox.clear()
     response(staff, item)
+    send_due()
     assert mail.outbox == []
 
 
@@ -141,6 +145,7 @@ def test_the_link_in_the_email_stops_the_emails_and_deletes_the_contact_details(
     services.approve_feedback(staff, item)
     mail.outbox.clear()
     response(staff, item)
+    send_due()
     link = re.search(r"http\S*/you-said-we-did/stop-emails/(\S+)/", mail.outbox[0].body)
     url = f"/you-said-we-did/stop-emails/{link[1]}/"
     assert "Stop the emails" in client.get(url).content.decode()
@@ -153,5 +158,6 @@ def test_the_link_in_the_email_stops_the_emails_and_deletes_the_contact_details(
     assert (item.follow, item.contact_name, item.contact_email) == (False, "", "")
     mail.outbox.clear()
     response(staff, item, text="Benches are in.")
+    send_due()
     assert mail.outbox == []
     assert "You will not get any more emails" in client.get(url).content.decode()

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from cyplan.core.outbox import send_due
 from cyplan.voice import services
 from cyplan.voice.harm_words import harm_signals
 from cyplan.voice.models import Feedback
@@ -33,6 +34,7 @@ def test_staff_flag_emails_the_contact_and_leads_without_the_childs_words(people
     item = published_item(people["manager"], original_text="I am worried about my friend")
     mail.outbox.clear()
     services.flag_for_safeguarding(people["manager"], item, "Mentions a friend at risk")
+    send_due()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert set(message.to) == {"safeguarding@council.example", "lead@example.org"}
@@ -53,6 +55,7 @@ def test_public_form_disclosure_is_flagged_and_notified_on_submission(people, cl
     item = Feedback.objects.get()
     assert item.safeguarding and item.flagged_automatically
     assert item.safeguarding_reason == "'hurts me'"
+    send_due()
     assert [m.to for m in mail.outbox] == [["safeguarding@council.example", "lead@example.org"]]
     assert "hurts me" not in mail.outbox[0].body  # not even the words that matched
 
