@@ -76,11 +76,25 @@ def notify_safeguarding(item, *, reminder: bool = False) -> bool:
         )
     with transaction.atomic():
         outbox.queue_email(recipients, subject, body, kind="safeguarding", related=item)
-        item.safeguarding_notified_at = timezone.now()
-        type(item).objects.filter(pk=item.pk).update(
-            safeguarding_notified_at=item.safeguarding_notified_at
-        )
+        if not reminder:
+            item.safeguarding_notified_at = timezone.now()
+            type(item).objects.filter(pk=item.pk).update(
+                safeguarding_notified_at=item.safeguarding_notified_at
+            )
+            transaction.on_commit(_check_acknowledged_later)
     return True
+
+
+def _check_acknowledged_later() -> None:
+    """Ask the worker to look again when the acknowledgement time is up."""
+    from cyplan.voice.tasks import escalate_unacknowledged_alerts
+
+    try:
+        if escalate_unacknowledged_alerts.get_backend().supports_defer:
+            run_after = timezone.now() + conf.acknowledge_within()
+            escalate_unacknowledged_alerts.using(run_after=run_after).enqueue()
+    except Exception:  # `cyplan safeguarding escalate` from cron is the safety net
+        log.exception("could not queue the safeguarding acknowledgement check")
 
 
 def tell_follower(response) -> bool:
