@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from cyplan.accounts.models import Role
+from cyplan.core.outbox import send_due
 from cyplan.delivery import services
 from cyplan.delivery.dashboard import filter_rows, plan_overview
 from cyplan.delivery.owing import owed_updates
@@ -104,6 +105,8 @@ def test_who_owes_updates_and_reminder_emails(plan_with_updates):
 
     mail.outbox.clear()
     call_command("reminders", "--plan", "test-plan", "--send")
+    assert mail.outbox == []  # queued in the outbox, sent by the worker
+    send_due()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["lead@example.org"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.urls import reverse
 
+from cyplan.core import outbox
 from cyplan.core.commands import ExampleCommand
 from cyplan.delivery.owing import owed_updates
 from cyplan.plans.models import Plan
@@ -70,8 +71,9 @@ class Command(ExampleCommand):
                         f"  {o.node.key}: {'; '.join(o.leads) or 'no lead named'} [{who}]{flag}"
                     )
         if send:
-            sent = self._send(owed_all)
-            self.stderr.write(f"Sent {sent} reminder email(s).")
+            with transaction.atomic():
+                sent = self._send(owed_all)
+            self.stderr.write(f"Queued {sent} reminder email(s) in the outbox (see cyplan outbox).")
 
     def _send(self, owed_all) -> int:
         by_person: dict = {}
@@ -86,15 +88,16 @@ class Command(ExampleCommand):
                 f"- {plan.title}: {o.node.title} ({settings.CYPLAN_SITE_URL}{reverse('delivery:update', args=[plan.slug, o.node.key])})"
                 for plan, o in items
             ]
-            send_mail(
-                subject=f"Progress updates due for {period}",
-                message=(
+            outbox.queue_email(
+                [person.email],
+                f"Progress updates due for {period}",
+                (
                     f"Hello {person.get_full_name() or person.get_username()},\n\n"
                     f"Please record your progress updates for {period}:\n\n"
                     + "\n".join(lines)
                     + f"\n\nSee everything you lead at {settings.CYPLAN_SITE_URL}{reverse('delivery:my-actions')}.\n"
                 ),
-                from_email=None,
-                recipient_list=[person.email],
+                kind="delivery-reminder",
+                related=person,
             )
         return len(by_person)
