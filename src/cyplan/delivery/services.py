@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cyplan.accounts import permissions
-from cyplan.delivery import audit
+from cyplan.delivery import audit, notifications
 from cyplan.delivery.models import EvidenceFile, ProgressUpdate, Status
 from cyplan.delivery.periods import Period, current_period, period_by_key, periods_between
 from cyplan.plans.models import PlanNode
@@ -167,6 +167,8 @@ def save_update(
         before=before,
         after=audit.snapshot(update),
     )
+    if submit:
+        notifications.update_submitted([update], user)
     return update
 
 
@@ -252,7 +254,10 @@ def save_updates(
         )
         for update, before in saved
     )
-    return [update for update, _ in saved]
+    written = [update for update, _ in saved]
+    if submit:
+        notifications.update_submitted(written, user)
+    return written
 
 
 @transaction.atomic
@@ -299,6 +304,7 @@ def _review(user, update, state, comment, expected_version):
         before=before,
         after=audit.snapshot(update),
     )
+    notifications.update_reviewed(update)
     return update
 
 
