@@ -112,3 +112,35 @@ def test_a_workbook_of_submissions_is_one_email(people):
     (email,) = sent()
     assert email.subject == "3 updates to approve (Q3 2024/25)"
     assert email.body.count("/review/") == 3
+
+
+def test_the_reminder_digest_goes_once_in_the_week_before_the_deadline(people, settings):
+    """Q3 2024/25 ends on 31 December 2024. On 20 December (11 days before) --due-within 7
+    sends nothing; on 26 December (5 days before) each lead with owed updates gets one
+    digest; run again the next day, nobody gets a second one."""
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    def run_on(day):
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+        original = timezone.now
+        timezone.now = lambda: moment
+        try:
+            call_command("reminders", "--plan", "test-plan", "--send", "--due-within", "7")
+        finally:
+            timezone.now = original
+
+    run_on(datetime.date(2024, 12, 20))
+    assert not OutboxEmail.objects.filter(kind="delivery-reminder").exists()
+    run_on(datetime.date(2024, 12, 26))
+    digests = OutboxEmail.objects.filter(kind="delivery-reminder")
+    # lead and co-lead (early help, 2 actions) and the SEND lead (1 action)
+    assert sorted(e.to[0] for e in digests) == [
+        "co@example.org",
+        "lead@example.org",
+        "send@example.org",
+    ]
+    run_on(datetime.date(2024, 12, 27))
+    assert OutboxEmail.objects.filter(kind="delivery-reminder").count() == 3
