@@ -1,8 +1,9 @@
-"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench pages`` or ``python -m bench engine`` or ``python -m bench reports`` or ``python -m bench load`` or ``python -m bench returns`` runs one."""
+"""Run the benchmarks: ``python -m bench`` (or ``make bench``). ``python -m bench NAME`` runs one:
+pages, engine, reports, load, returns or workbook."""
 
 import sys
 
-from bench import engine, load, pages, reports, returns
+from bench import engine, load, pages, reports, returns, workbook
 
 BENCHMARKS = {
     "pages": pages.main,
@@ -10,6 +11,7 @@ BENCHMARKS = {
     "reports": reports.main,
     "load": load.main,
     "returns": returns.main,
+    "workbook": workbook.main,
 }
 
 

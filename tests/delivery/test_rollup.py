@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from cyplan.accounts.models import Role
+from cyplan.core.outbox import send_due
 from cyplan.delivery import services
 from cyplan.delivery.dashboard import filter_rows, plan_overview
 from cyplan.delivery.owing import owed_updates
@@ -102,8 +103,13 @@ def test_who_owes_updates_and_reminder_emails(plan_with_updates):
     # In Q2 the two submitted or approved updates count as reported.
     assert [o.node.key for o in owed_updates(plan, today=date(2024, 8, 1))] == ["p1-c2-a", "p2-c1"]
 
+    from cyplan.core.models import OutboxEmail
+
+    OutboxEmail.objects.all().delete()  # the fixture's "update submitted" notices
     mail.outbox.clear()
     call_command("reminders", "--plan", "test-plan", "--send")
+    assert mail.outbox == []  # queued in the outbox, sent by the worker
+    send_due()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["lead@example.org"]

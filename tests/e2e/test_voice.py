@@ -121,12 +121,12 @@ def test_voice_staff_pages_are_accessible(voice_site, page, browser):
 
     lead = browser.new_context(bypass_csp=True, viewport={"width": 1200, "height": 900}).new_page()
     sign_in(lead, voice_site, *SAFEGUARDING_ACCOUNT)
-    flagged = Feedback.objects.get(safeguarding=True)
-    for path in ["/voice/safeguarding/", f"/voice/{flagged.pk}/"]:
+    waiting = Feedback.objects.get(urgent=True)
+    for path in ["/voice/safeguarding/", f"/voice/{waiting.pk}/"]:
         response = lead.goto(voice_site + path)
         assert response.status == 200, path
         assert_accessible(lead)
-    assert "Flagged for safeguarding" in lead.inner_text("main")
+    assert "Waiting for triage, urgent" in lead.inner_text("main")
     lead.context.close()
 
 
@@ -146,3 +146,74 @@ def test_voice_stop_emails_page_is_accessible(voice_site, page):
     assert_accessible(page)
     item.refresh_from_db()
     assert item.contact_email == "" and not item.follow
+
+
+DISCLOSURE = "i dont feel safe at home, someone at home hurts me when mum is out"
+
+
+def test_voice_a_disclosure_reaches_only_the_safeguarding_lead(voice_site, phone, browser):
+    """Journey 9: a child discloses on a 375 px phone with the keyboard and is told a trained
+    person will read it soon; the safeguarding lead finds it in triage, acknowledges it, keeps
+    it and records a referral; no plan manager ever sees it; zero axe violations throughout."""
+    phone.goto(voice_site + "/")
+    phone.click("#main-content a[href='/have-your-say/']")  # linked from the home page
+    phone.wait_for_url("**/have-your-say/")
+    tab_to(phone, "id_text")
+    phone.keyboard.type(DISCLOSURE)
+    tab_to(phone, "id_follow")
+    phone.keyboard.press("Tab")  # the privacy notice
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.textContent.trim()") == "Send it to us"
+    phone.keyboard.press("Enter")
+    phone.wait_for_url("**/have-your-say/thank-you/")
+    main = phone.inner_text("main")
+    assert "A trained person will read it soon" in main
+    assert "999" in main and "Childline" in main and "0800 1111" in main
+    assert "publish" not in main.lower() and "you said, we did" not in main.lower()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(phone)
+    item = Feedback.objects.get(original_text=DISCLOSURE)
+    assert item.urgent and item.triage == Feedback.Triage.WAITING
+
+    manager = browser.new_context(bypass_csp=True).new_page()
+    sign_in(manager, voice_site, "manager", "demo-manager-2024")
+    for path in ["/voice/", "/voice/?state=all"]:
+        manager.goto(voice_site + path)
+        assert "feel safe" not in manager.content()
+    assert manager.goto(voice_site + f"/voice/{item.pk}/").status == 404
+
+    lead = browser.new_context(bypass_csp=True, viewport={"width": 1200, "height": 900}).new_page()
+    sign_in(lead, voice_site, *SAFEGUARDING_ACCOUNT)
+    lead.goto(voice_site + "/voice/safeguarding/")
+    assert_accessible(lead)
+    row = lead.locator(f"tr:has(a:has-text('#{item.pk}'))").first
+    assert "Urgent" in row.inner_text()
+    row.locator("a").click()
+    lead.wait_for_url(f"**/voice/{item.pk}/")
+    assert lead.input_value("#id_original_text") == DISCLOSURE
+    assert_accessible(lead)
+    lead.click("button:has-text('Acknowledge')")
+    lead.wait_for_selector("text=Acknowledged")
+    lead.fill("#id_reason", "Disclosure of physical harm at home")
+    lead.click("button:has-text('Keep as a safeguarding matter')")
+    lead.wait_for_selector("text=Kept as a safeguarding matter.")
+    lead.check("text=Referred to children's social care")
+    lead.fill("#id_note", "Referred to the front door by phone")
+    lead.click("button:has-text('Record the action')")
+    lead.wait_for_selector("text=Action recorded.")
+    trail = lead.inner_text("table:has(caption:has-text('Seen only by safeguarding leads'))")
+    for step in (
+        "Acknowledged",
+        "Kept as a safeguarding matter",
+        "Referred to children's social care",
+    ):
+        assert step in trail
+    assert_accessible(lead)
+    item.refresh_from_db()
+    assert item.safeguarding and item.acknowledged_at is not None
+
+    assert manager.goto(voice_site + f"/voice/{item.pk}/").status == 404
+    manager.goto(voice_site + "/voice/?state=all")
+    assert "feel safe" not in manager.content()
+    lead.context.close()
+    manager.context.close()

@@ -42,6 +42,11 @@ MATRIX = {
     ),
     "delivery:review": ("/updates/{update}/review/", MANAGERS),
     "delivery:my-actions": ("/my-actions/", SIGNED_IN),
+    "delivery:bulk-review": ("/updates/review/", row(REDIRECT_TO_LOGIN, 405, 405, 405, 405, 405)),
+    "delivery:updates-workbook": (
+        "/plans/test-plan/updates-workbook/",
+        row(REDIRECT_TO_LOGIN, OK, OK, FORBIDDEN, OK, OK),
+    ),
     "delivery:audit": ("/audit/", MANAGERS),
     "delivery:evidence": (
         "/evidence/{evidence}/",
@@ -54,6 +59,7 @@ MATRIX = {
     "api:plan": ("/api/plans/test-plan/", ALL_OK),
     "api:nodes": ("/api/plans/test-plan/nodes/", ALL_OK),
     "api:updates": ("/api/plans/test-plan/updates/", ALL_OK),
+    "api:review": ("/api/plans/test-plan/updates/{update}/review/", row(405, 405, 405, 405, 405, 405)),
     "outcomes:index": ("/indicators/", ALL_OK),
     "outcomes:indicator": ("/indicators/cla-rate/", ALL_OK),
     "outcomes:scorecard": ("/plans/test-plan/scorecard/", ALL_OK),
@@ -141,6 +147,12 @@ def world(tmp_path, settings):
     )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    second = services.save_update(
+        users["lead"],
+        PlanNode.objects.get(plan__slug="test-plan", key="p1-c1-b"),
+        UpdateInput("2024-25-Q2", "at_risk", "Site not found yet."),
+        submit=True,
+    )
     evidence = services.attach_evidence(
         users["lead"], update, SimpleUploadedFile("notes.txt", b"Course list\n")
     )
@@ -164,6 +176,7 @@ def world(tmp_path, settings):
         "users": users,
         "ids": {
             "update": update.pk,
+            "update2": second.pk,
             "evidence": evidence.pk,
             "value": figure.pk,
             "job": job.pk,
@@ -200,12 +213,12 @@ def test_admin_is_for_administrators(world, role):
 
 
 def test_public_never_sees_unapproved_updates(world, client):
-    """The submitted update shows for staff but not on the public page or API."""
+    """The submitted updates show for staff but not on the public page or API."""
     assert "Going well." not in client.get("/plans/test-plan/p1-c1-a/").content.decode()
     assert client.get("/api/plans/test-plan/updates/").json()["updates"] == []
     manager = client_for(world, "manager")
     assert "Going well." in manager.get("/plans/test-plan/p1-c1-a/").content.decode()
-    assert len(manager.get("/api/plans/test-plan/updates/").json()["updates"]) == 1
+    assert len(manager.get("/api/plans/test-plan/updates/").json()["updates"]) == 2
 
 
 @pytest.mark.parametrize(
@@ -259,6 +272,18 @@ POST_MATRIX = {
         row(REDIRECT_TO_LOGIN, 302, FORBIDDEN, FORBIDDEN, 302, 302),
     ),
     "delivery:review": ("/updates/{update}/review/", {"approve": "1"}, STAFF_ONLY),
+    "delivery:bulk-review": (
+        "/updates/review/",
+        {"updates": "{update2}", "approve": "1"},
+        STAFF_ONLY,
+    ),
+    # The quarter's workbook with one row filled in for action 1 a): its lead and the managers
+    # save it; the other lead is refused with the problem listed (400); the board, 403.
+    "delivery:updates-workbook": (
+        "/plans/test-plan/updates-workbook/",
+        lambda: {"workbook": _filled_workbook("p1-c1-a")},
+        row(REDIRECT_TO_LOGIN, OK, 400, FORBIDDEN, OK, OK),
+    ),
     "outcomes:value-new": (
         "/indicators/cla-rate/values/new/",
         {"area_code": "E06000099", "period": "2025", "value": "40", "source": "By hand"},
@@ -304,6 +329,28 @@ POST_MATRIX = {
         row(OK, OK, OK, OK, OK, OK),
     ),
 }
+
+
+def _filled_workbook(key):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cyplan.delivery.update_workbook import HEADERS, find_period, write_update_workbook
+    from cyplan.plans.models import Plan
+
+    plan = Plan.objects.get(slug="test-plan")
+    book = write_update_workbook(plan, find_period(plan, "2024-25-Q3"))
+    sheet = book["Updates"]
+    for row_number in range(2, sheet.max_row + 1):
+        if sheet.cell(row_number, 1).value == key:
+            sheet.cell(row_number, HEADERS.index("Status") + 1).value = "On track"
+            sheet.cell(row_number, HEADERS.index("Narrative") + 1).value = "Six courses ran."
+    data = io.BytesIO()
+    book.save(data)
+    return SimpleUploadedFile("q3.xlsx", data.getvalue())
+
+
 #: Views whose POST may write without changing the plan's data (session, login records).
 SESSION_ONLY = {"accounts:logout", "accounts:login"}
 
@@ -340,10 +387,15 @@ def test_post_matrix(world, monkeypatch, role):
     client = client_for(world, role)
     for name in sorted(POST_MATRIX, key=lambda n: n == "accounts:logout"):
         url, data, expected = POST_MATRIX[name]
+        data = (
+            data()
+            if callable(data)
+            else {k: v.format(**world["ids"]) if isinstance(v, str) else v for k, v in data.items()}
+        )
         before = _data_state()
         response = client.post(url.format(**world["ids"]), data)
         assert response.status_code == expected[role], (name, role, response.status_code)
-        refused = expected[role] == FORBIDDEN or (
+        refused = expected[role] in (FORBIDDEN, 400) or (
             role == "public" and "/accounts/sign-in/" in response.get("Location", "")
         )
         if refused or name in SESSION_ONLY:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from cyplan.core.outbox import send_due
 from cyplan.voice import services
 from cyplan.voice.models import Feedback, Response
 
@@ -54,9 +55,14 @@ def test_record_edit_approve_and_publish_through_the_pages(as_manager, client):
     assert item.care_experienced and item.state == Feedback.State.NEW
     as_manager.post(
         f"/voice/{item.pk}/",
-        item_form(action="save", published_text="We want a say in who our social worker is."),
+        item_form(
+            action="save",
+            published_text="We want a say in who our social worker is.",
+            version=item.version,
+        ),
     )
-    as_manager.post(f"/voice/{item.pk}/", {"action": "approve"})
+    item.refresh_from_db()
+    as_manager.post(f"/voice/{item.pk}/", {"action": "approve", "version": item.version})
     item.refresh_from_db()
     assert item.state == Feedback.State.APPROVED
     page = client.get(f"/you-said-we-did/{item.pk}/").content.decode()
@@ -86,6 +92,7 @@ def test_flag_through_the_page_hides_and_notifies(as_manager, staff, client, set
     assert "Visible words" in client.get("/you-said-we-did/").content.decode()
     mail.outbox.clear()
     as_manager.post(f"/voice/{item.pk}/", {"action": "flag", "reason": "Mentions being hit"})
+    send_due()
     assert [m.to for m in mail.outbox] == [["sg@council.example"]]
     assert "Visible words" not in client.get("/you-said-we-did/").content.decode()
     assert as_manager.get(f"/voice/{item.pk}/").status_code == 404
@@ -103,7 +110,7 @@ def test_flag_without_a_reason_is_refused(as_manager, staff):
 def test_approving_without_words_to_publish_shows_the_error(as_manager, staff):
     """The page says what to do and the item stays waiting."""
     item = services.record_feedback(staff, details(published_text=""))
-    got = as_manager.post(f"/voice/{item.pk}/", {"action": "approve"})
+    got = as_manager.post(f"/voice/{item.pk}/", {"action": "approve", "version": item.version})
     assert got.status_code == 400
     assert "Write the words to publish" in got.content.decode()
 
@@ -180,5 +187,6 @@ def test_example_items_are_labelled(client):
     assert create_example_voice() == 0  # once only
     page = client.get("/you-said-we-did/").content.decode()
     assert "Example data" in page
-    assert "5 things people told us" in page  # 5 of the 7 are approved; 1 waits; 1 is flagged
-    assert Feedback.objects.filter(safeguarding=True).count() == 1
+    assert "5 things people told us" in page  # 5 of the 7 are approved; 1 waits; 1 is urgent
+    urgent = Feedback.objects.get(urgent=True)
+    assert urgent.triage == Feedback.Triage.WAITING and urgent.is_example

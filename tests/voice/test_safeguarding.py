@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from cyplan.core.outbox import send_due
 from cyplan.voice import services
 from cyplan.voice.harm_words import harm_signals
 from cyplan.voice.models import Feedback
@@ -33,6 +34,7 @@ def test_staff_flag_emails_the_contact_and_leads_without_the_childs_words(people
     item = published_item(people["manager"], original_text="I am worried about my friend")
     mail.outbox.clear()
     services.flag_for_safeguarding(people["manager"], item, "Mentions a friend at risk")
+    send_due()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert set(message.to) == {"safeguarding@council.example", "lead@example.org"}
@@ -51,8 +53,9 @@ def test_public_form_disclosure_is_flagged_and_notified_on_submission(people, cl
     response = client.post("/have-your-say/", {"text": CHILD_WORDS, "age_band": "11_15"})
     assert response.status_code == 302 and response["Location"] == "/have-your-say/thank-you/"
     item = Feedback.objects.get()
-    assert item.safeguarding and item.flagged_automatically
-    assert item.safeguarding_reason == "'hurts me'"
+    assert item.urgent and item.flagged_automatically
+    assert item.triage == Feedback.Triage.WAITING  # the lead decides; the check sets urgency
+    send_due()
     assert [m.to for m in mail.outbox] == [["safeguarding@council.example", "lead@example.org"]]
     assert "hurts me" not in mail.outbox[0].body  # not even the words that matched
 
@@ -60,7 +63,8 @@ def test_public_form_disclosure_is_flagged_and_notified_on_submission(people, cl
 def test_flagged_item_is_hidden_from_managers_and_shown_to_leads(people):
     """Managers get 404 for a flagged item and do not see it listed; a lead sees and opens it."""
     item = services.record_feedback(people["manager"], details(original_text=CHILD_WORDS))
-    assert item.safeguarding  # the automatic check flagged it
+    assert item.urgent and item.triage == Feedback.Triage.WAITING  # the harm check matched
+    services.keep_as_safeguarding(people["lead"], item, "A disclosure")
     as_manager = signed_in(people["manager"])
     assert as_manager.get(f"/voice/{item.pk}/").status_code == 404
     assert as_manager.get(f"/voice/{item.pk}/responses/new/").status_code == 404
@@ -75,6 +79,7 @@ def test_flagged_item_is_hidden_from_managers_and_shown_to_leads(people):
 def test_only_a_lead_can_clear_a_flag_and_it_returns_to_moderation(people):
     """A manager cannot clear a flag; a lead can, with a reason, and the item is back in the queue."""
     item = services.record_feedback(people["manager"], details(original_text=CHILD_WORDS))
+    services.keep_as_safeguarding(people["lead"], item, "A disclosure")
     with pytest.raises(PermissionDenied):
         services.clear_safeguarding_flag(people["manager"], item, "not a concern")
     services.clear_safeguarding_flag(people["lead"], item, "Song lyrics, checked with school")
@@ -97,7 +102,9 @@ def test_without_anyone_to_tell_the_item_is_still_flagged(settings):
     voice_plan()
     mail.outbox.clear()
     item = services.submit_public_feedback(services.PublicFeedback(text=CHILD_WORDS))
-    assert item.safeguarding and item.safeguarding_notified_at is None
+    assert item.urgent and item.triage == Feedback.Triage.WAITING
+    assert item.safeguarding_notified_at is None
+    send_due()
     assert mail.outbox == []
 
 

@@ -64,3 +64,61 @@ def registered_role_names() -> dict[str, str]:
         for spelling in [name, *aliases]:
             names[normalise_role(spelling)] = name
     return names
+
+
+class ApiToken(models.Model):
+    """A person's key for the write API. It acts as that person, with their role: a lead
+    may record updates on the actions they lead, a plan manager may also approve and return.
+
+    Only a digest of the key is kept; the key is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="what it is for, e.g. 'performance system'")
+    prefix = models.CharField(
+        max_length=8, help_text="the key's first characters, to tell keys apart"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_on = models.DateTimeField(auto_now_add=True)
+    last_used_on = models.DateTimeField(null=True, blank=True)
+    revoked_on = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "-created_on"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
+        """Make a token for ``user``; return it and its key (shown once, never stored)."""
+        import secrets
+
+        key = "cyp_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, prefix=key[4:12], digest=cls.digest_of(key)
+        )
+        return token, key
+
+    @classmethod
+    def user_for(cls, key: str):
+        """The active user a key belongs to, or None (unknown, revoked or inactive)."""
+        from django.utils import timezone
+
+        token = (
+            cls.objects.select_related("user")
+            .filter(digest=cls.digest_of(key), revoked_on__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_on=timezone.now())
+        return token.user

@@ -77,6 +77,14 @@ def lead_matcher(user):
     return matches
 
 
+def leads_any(user, plan: Plan) -> bool:
+    """True when the user leads at least one node of the plan."""
+    from cyplan.plans.nodes import node_leads
+
+    matches = lead_matcher(user)
+    return any(matches(leads) for leads in node_leads(plan).values())
+
+
 def can_record_update(user, node: PlanNode) -> bool:
     """Record (or edit a not-yet-approved) progress update for a node."""
     if node.plan.status == Plan.Status.ARCHIVED:

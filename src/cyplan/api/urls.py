@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/", views.plan, name="plan"),
     path("<slug:slug>/nodes/", views.nodes, name="nodes"),
     path("<slug:slug>/updates/", views.updates, name="updates"),
+    path("<slug:slug>/updates/<int:pk>/review/", views.review, name="review"),
 ]

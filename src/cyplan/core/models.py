@@ -54,3 +54,36 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("the audit log is append-only")
+
+
+class OutboxEmail(models.Model):
+    """One email waiting to go, or gone: written in the transaction that causes it.
+
+    ``cyplan.core.outbox`` writes, claims and sends these rows; nothing else sends email.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Given up after every retry"
+
+    created_on = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=40, db_index=True, help_text="e.g. 'safeguarding'")
+    to = models.JSONField(help_text="the addresses, a list")
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    related_type = models.CharField(max_length=60, blank=True)
+    related_id = models.CharField(max_length=60, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["next_attempt_at", "id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} email #{self.pk} ({self.get_state_display()})"

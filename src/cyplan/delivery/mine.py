@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cyplan.accounts import permissions
 from cyplan.delivery.models import ProgressUpdate
-from cyplan.delivery.periods import Period, current_period
+from cyplan.delivery.periods import Period, current_period, period_by_key
 from cyplan.delivery.rollup import FINISHED, NO_UPDATE, STATUS_LABELS, latest_updates, leaf_ids
 from cyplan.plans.models import Plan
 from cyplan.plans.nodes import NodeInfo, plan_nodes
@@ -82,6 +82,32 @@ def my_work(user, today: date | None = None) -> MyWork:
             returned = current is not None and current.state == ProgressUpdate.State.RETURNED
             work.items.append(
                 WorkItem(plan, node, status, current or update, period, due, overdue, returned)
+            )
+        # An update returned (or left as a draft) for an earlier period stays here until it is
+        # dealt with, whatever the current period.
+        by_id = {n.id: n for n in mine}
+        outstanding = ProgressUpdate.objects.filter(
+            node_id__in=list(by_id),
+            state__in=[ProgressUpdate.State.RETURNED, ProgressUpdate.State.DRAFT],
+        ).exclude(period=period.key)
+        for earlier in outstanding.order_by("period"):
+            earlier_period = period_by_key(
+                earlier.period, plan.reporting_period, plan.period_start, plan.period_end
+            )
+            if earlier_period is None:
+                continue
+            node = by_id[earlier.node_id]
+            work.items.append(
+                WorkItem(
+                    plan,
+                    node,
+                    earlier.status,
+                    earlier,
+                    earlier_period,
+                    True,
+                    node.target_date is not None and node.target_date < today,
+                    earlier.state == ProgressUpdate.State.RETURNED,
+                )
             )
     if manager:
         work.to_review = list(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 
 @dataclass(frozen=True, order=True)
@@ -73,12 +74,17 @@ def period_containing(day: date, kind: str = "quarter") -> Period:
 
 def periods_between(first: date, last: date, kind: str = "quarter") -> list[Period]:
     """Every period that overlaps ``first`` to ``last``, in order."""
+    return list(_periods_between(first, last, kind))
+
+
+@lru_cache(maxsize=512)
+def _periods_between(first: date, last: date, kind: str) -> tuple[Period, ...]:
     periods = []
     current = period_containing(first, kind)
     while current.start <= last:
         periods.append(current)
         current = period_containing(date.fromordinal(current.end.toordinal() + 1), kind)
-    return periods
+    return tuple(periods)
 
 
 def current_period(plan_start: date, plan_end: date, kind: str, today: date) -> Period:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cyplan.accounts import permissions
-from cyplan.delivery import audit
+from cyplan.delivery import audit, notifications
 from cyplan.delivery.models import EvidenceFile, ProgressUpdate, Status
 from cyplan.delivery.periods import Period, current_period, period_by_key, periods_between
 from cyplan.plans.models import PlanNode
@@ -132,8 +132,11 @@ def save_update(
     update = (
         ProgressUpdate.objects.select_for_update()
         .filter(node=node, period=values["period"])
+        .order_by("pk")  # one row at most; the model's ordering would join the plan tables
         .first()
     )
+    if update is not None:
+        update.node = node  # already loaded: the audit entry names it
     before = audit.snapshot(update)
     if update is None:
         if expected_version not in (None, 0):
@@ -164,7 +167,97 @@ def save_update(
         before=before,
         after=audit.snapshot(update),
     )
+    if submit:
+        notifications.update_submitted([update], user)
     return update
+
+
+@transaction.atomic
+def save_updates(
+    user, entries: list[tuple[PlanNode, UpdateInput]], *, submit: bool
+) -> list[ProgressUpdate]:
+    """Many updates at once (the quarter's workbook): the rules of ``save_update`` for each,
+    checked for all before anything is written, then written with a few bulk statements and
+    one audit entry each, in one transaction. Raises PermissionDenied or ValidationError
+    (``{"<node key>.<field>": message}``) naming the first node that breaks a rule."""
+    from cyplan.core.models import AuditEntry
+
+    manager = permissions.is_manager(user)
+    cleaned = []
+    for node, data in entries:
+        if node.kind not in ("commitment", "action") or node.children.exists():
+            raise ValidationError(
+                {node.key: "Updates are recorded on actions (or on commitments without actions)"}
+            )
+        if not permissions.can_record_update(user, node):
+            raise PermissionDenied(f"You do not lead {node.key}")
+        try:
+            values = _clean(node, data)
+        except ValidationError as error:
+            raise ValidationError(
+                {f"{node.key}.{name}": messages for name, messages in error.message_dict.items()}
+            ) from None
+        if manager and data.on_behalf_of:
+            values["on_behalf_of"] = data.on_behalf_of.strip()[:300]
+        cleaned.append((node, values))
+    existing = {
+        (u.node_id, u.period): u
+        for u in ProgressUpdate.objects.select_for_update()
+        .filter(
+            node__in=[node for node, _ in cleaned], period__in={v["period"] for _, v in cleaned}
+        )
+        .order_by()
+    }
+    now = timezone.now()
+    created, changed, saved = [], [], []
+    for node, values in cleaned:
+        update = existing.get((node.id, values["period"]))
+        before = audit.snapshot(update)
+        if update is None:
+            update = ProgressUpdate(node=node, author=user, **values)
+            created.append(update)
+        else:
+            if update.state == ProgressUpdate.State.APPROVED and not manager:
+                raise PermissionDenied(
+                    f"The update of {node.key} has been approved; ask a plan manager to change it"
+                )
+            for name, value in values.items():
+                setattr(update, name, value)
+            update.version += 1
+            update.node = node
+            update.author = update.author or user
+            changed.append(update)
+        if submit:
+            update.state = ProgressUpdate.State.SUBMITTED
+            update.submitted_at = now
+        update.modified_on = now
+        saved.append((update, before))
+    ProgressUpdate.objects.bulk_create(created)
+    fields = ["status", "rag", "narrative", "evidence_links", "on_behalf_of", "state"]
+    fields += ["submitted_at", "version", "author", "modified_on"]
+    for update in changed:  # one plain UPDATE each: far cheaper than bulk_update's CASE
+        ProgressUpdate.objects.filter(pk=update.pk).update(
+            **{name: getattr(update, name) for name in fields}
+        )
+    signed_in = getattr(user, "is_authenticated", False)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=user if signed_in else None,
+            actor_name=(user.get_full_name() or user.get_username()) if signed_in else "system",
+            action="submit update" if submit else ("edit update" if before else "create update"),
+            object_type="progressupdate",
+            object_id=str(update.pk),
+            object_repr=str(update)[:300],
+            plan=update.node.plan,
+            before=before,
+            after=audit.snapshot(update),
+        )
+        for update, before in saved
+    )
+    written = [update for update, _ in saved]
+    if submit:
+        notifications.update_submitted(written, user)
+    return written
 
 
 @transaction.atomic
@@ -211,6 +304,7 @@ def _review(user, update, state, comment, expected_version):
         before=before,
         after=audit.snapshot(update),
     )
+    notifications.update_reviewed(update)
     return update
 
 
@@ -262,3 +356,21 @@ def attach_evidence(user, update: ProgressUpdate, uploaded) -> EvidenceFile:
         evidence.file.delete(save=False)
         raise
     return evidence
+
+
+@transaction.atomic
+def bulk_review(user, ids: list[int], *, approve_them: bool, comment: str = "") -> list:
+    """Approve, or return with one comment, several submitted updates at once: all of
+    them or none (a refused one leaves every other as it was)."""
+    if not ids:
+        raise ValidationError({"updates": "Select at least one update"})
+    comment = (comment or "").strip()
+    if not approve_them and not comment:
+        raise ValidationError({"comment": "Say what the leads should change or answer"})
+    updates = list(ProgressUpdate.objects.filter(pk__in=ids).order_by("pk"))
+    if len(updates) != len(set(ids)):
+        raise ValidationError({"updates": "One of the updates no longer exists: reload the page"})
+    state = ProgressUpdate.State.APPROVED if approve_them else ProgressUpdate.State.RETURNED
+    return [
+        _review(user, update, state, "" if approve_them else comment, None) for update in updates
+    ]

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cyplan.accounts import permissions
@@ -195,8 +196,15 @@ def my_actions(request):
             ],
         )
         return table.csv_response()
+    workbook_plans = (
+        Plan.objects.exclude(status=Plan.Status.ARCHIVED).order_by("title")
+        if permissions.is_manager(request.user)
+        else sorted({item.plan for item in work.items}, key=lambda p: p.title)
+    )
     return render(
-        request, "delivery/my_actions.html", {"work": work, "query": query_without_format(request)}
+        request,
+        "delivery/my_actions.html",
+        {"work": work, "query": query_without_format(request), "workbook_plans": workbook_plans},
     )
 
 
@@ -263,3 +271,69 @@ def evidence(request, pk: int):
 
 def node_url(node: PlanNode) -> str:
     return reverse("plans:node", args=[node.plan.slug, node.key])
+
+
+@login_required
+@require_http_methods(["POST"])
+def bulk_review(request):
+    """Approve, or return with one comment, the updates ticked on the review list."""
+    if not permissions.is_manager(request.user):
+        raise PermissionDenied("Only a plan manager can approve or return updates")
+    ids = [int(i) for i in request.POST.getlist("updates") if i.isdigit()]
+    approve_them = "approve" in request.POST
+    try:
+        done = services.bulk_review(
+            request.user, ids, approve_them=approve_them, comment=request.POST.get("comment", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        text = "; ".join(getattr(error, "messages", [str(error)]))
+        messages.error(request, f"Nothing was changed: {text}")
+    else:
+        verb = "approved: they are now public" if approve_them else "returned with your comment"
+        messages.success(request, f"{len(done)} update{'s' if len(done) != 1 else ''} {verb}.")
+    return redirect("delivery:my-actions")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def updates_workbook(request, slug: str):
+    """Download the quarter's workbook for a plan, or upload it filled in."""
+    from cyplan.delivery import update_workbook as workbook
+
+    plan = get_object_or_404(Plan, slug=slug)
+    if not (permissions.is_manager(request.user) or permissions.leads_any(request.user, plan)):
+        raise PermissionDenied("Only plan managers and the plan's leads use its updates workbook")
+    periods = workbook.plan_periods(plan)
+    due = services.current_period(
+        plan.period_start, plan.period_end, plan.reporting_period, timezone.localdate()
+    )
+    context = {"plan": plan, "periods": periods, "due": due, "errors": [], "summary": None}
+    if request.method == "GET" and request.GET.get("period"):
+        period = workbook.find_period(plan, request.GET["period"])
+        if period is None:
+            context["errors"] = [("period", "Choose a reporting period of this plan")]
+            return render(request, "delivery/updates_workbook.html", context, status=400)
+        mine = None if permissions.is_manager(request.user) else request.user
+        book = workbook.write_update_workbook(plan, period, user=mine)
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{plan.slug}-{period.key}-updates.xlsx"'
+        )
+        book.save(response)
+        return response
+    if request.method == "POST":
+        upload = request.FILES.get("workbook")
+        if upload is None:
+            context["errors"] = [("workbook", "Choose the filled-in workbook (.xlsx) to upload")]
+        else:
+            try:
+                context["summary"] = workbook.import_update_workbook(
+                    upload, request.user, submit="draft" not in request.POST, name=upload.name
+                )
+            except workbook.WorkbookError as error:
+                context["errors"] = [("workbook", str(p)) for p in error.problems]
+        status = 400 if context["errors"] else 200
+        return render(request, "delivery/updates_workbook.html", context, status=status)
+    return render(request, "delivery/updates_workbook.html", context)

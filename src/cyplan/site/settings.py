@@ -106,6 +106,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The real client address behind the trusted proxy (CYPLAN_CLIENT_IP_HEADER, see
+# docs/deployment.md), so that lockout counts the user name with the person's own address.
+AXES_CLIENT_IP_CALLABLE = "cyplan.core.client.address_for_lockout"
+
+# A cache every server process shares (rate limits): Django's database cache, whose table
+# a core migration creates. CYPLAN_CACHE_URL=redis://... uses Redis where there is one.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cyplan_cache",
+    }
+}
+if os.environ.get("CYPLAN_CACHE_URL", "").startswith(("redis://", "rediss://")):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["CYPLAN_CACHE_URL"],
+    }
 
 # A strict Content-Security-Policy: no inline script or style without the request's nonce.
 CONTENT_SECURITY_POLICY = {

@@ -172,7 +172,7 @@ def create_example_voice() -> int:
     manager = get_user_model().objects.filter(username="manager").first()
     if plan is None or manager is None:
         return 0
-    _safeguarding_lead()
+    lead = _safeguarding_lead()
     if Feedback.objects.filter(is_example=True).exists():
         return 0
     themes = {t.slug: t for t in Theme.objects.all()}
@@ -207,6 +207,8 @@ def create_example_voice() -> int:
             ),
             is_example=True,
         )
+        if item.triage == Feedback.Triage.WAITING:  # the harm check was cautious
+            services.pass_to_moderation(lead, item)
         if ok:
             services.approve_feedback(manager, item)
         for status, on, by_whom, text, reason in answers:
@@ -218,11 +220,9 @@ def create_example_voice() -> int:
             )
             services.approve_response(manager, response)
         made += 1
-    services.record_feedback(
-        manager,
-        services.ItemDetails(
-            original_text=FLAGGED_EXAMPLE, said_on=date(2024, 2, 2), channel="public_form"
-        ),
-        is_example=True,
+    # Waits, urgent, in the safeguarding leads' triage queue.
+    services.submit_public_feedback(
+        services.PublicFeedback(text=FLAGGED_EXAMPLE), today=date(2024, 2, 2)
     )
+    Feedback.objects.filter(original_text=FLAGGED_EXAMPLE).update(is_example=True)
     return made + 1

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from cyplan.plans.models import Plan, PlanNode, Promise
-from cyplan.voice.models import AgeBand, Channel, Response, Theme
+from cyplan.voice.models import AgeBand, Channel, Response, SafeguardingEvent, Theme
 
 PUBLIC_AGES = [
     ("under_11", "Under 11"),
@@ -223,4 +223,21 @@ class ResponseForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="Why", widget=forms.Textarea, max_length=2000, error_messages={"required": "Say why"}
+    )
+
+
+class SafeguardingActionForm(forms.Form):
+    """What a safeguarding lead did about a matter, and why."""
+
+    action_taken = forms.ChoiceField(
+        label="What was done",
+        choices=[(a.value, a.label) for a in SafeguardingEvent.OUTCOMES],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what was done"},
+    )
+    note = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea,
+        max_length=4000,
+        error_messages={"required": "Give the reason (what was done, and why)"},
     )

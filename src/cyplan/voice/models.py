@@ -57,6 +57,14 @@ class Feedback(TimeStampedModel):
         APPROVED = "approved", "Approved for publication"
         REJECTED = "rejected", "Not for publication"
 
+    class Triage(models.TextChoices):
+        """Who may read it: every public submission waits for a safeguarding lead first."""
+
+        NOT_NEEDED = "", "Not needed (recorded by staff)"
+        WAITING = "waiting", "Waiting for triage"
+        PASSED = "passed", "Passed to moderation"
+        KEPT = "kept", "Kept as a safeguarding matter"
+
     plan = models.ForeignKey(
         Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
     )
@@ -93,6 +101,30 @@ class Feedback(TimeStampedModel):
     )
     flagged_at = models.DateTimeField(null=True, blank=True)
     safeguarding_notified_at = models.DateTimeField(null=True, blank=True)
+
+    # Triage: before any moderator reads a child's words, a safeguarding lead does.
+    triage = models.CharField(
+        max_length=10, choices=Triage.choices, default=Triage.NOT_NEEDED, blank=True
+    )
+    urgent = models.BooleanField(
+        default=False, help_text="the harm check matched: the leads were alerted at once"
+    )
+    held_as_spam = models.BooleanField(
+        default=False, help_text="sent over the rate limit or by a robot: kept and triaged"
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    # A safeguarding matter: acknowledged, actions recorded, closed (see SafeguardingEvent).
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Every state change adds one: a stale form (or a copy loaded before a flag) cannot save.
+    version = models.PositiveIntegerField(default=1)
 
     # Contact details, optional, from the public form: staff only, never public.
     contact_name = models.CharField(max_length=200, blank=True)
@@ -167,3 +199,36 @@ class Response(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"We did ({self.get_status_display()}) for #{self.feedback_id}"
+
+
+class SafeguardingEvent(models.Model):
+    """The safeguarding trail of one item: who did what, when, and why. Leads only."""
+
+    class Action(models.TextChoices):
+        ALERTED = "alerted", "Safeguarding leads alerted"
+        ESCALATED = "escalated", "Not acknowledged in time: sent again and escalated"
+        KEPT = "kept", "Kept as a safeguarding matter"
+        PASSED = "passed", "Passed to moderation"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        SOCIAL_CARE = "social_care", "Referred to children's social care"
+        POLICE = "police", "Referred to the police"
+        SCHOOL = "school", "Referred to the school"
+        NO_FURTHER_ACTION = "no_further_action", "No further action"
+        CLOSED = "closed", "Closed"
+
+    #: The actions a lead records (each with a reason).
+    OUTCOMES = (Action.SOCIAL_CARE, Action.POLICE, Action.SCHOOL, Action.NO_FURTHER_ACTION)
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="trail")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} (#{self.feedback_id})"

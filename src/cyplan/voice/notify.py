@@ -1,6 +1,8 @@
 """Emails: a possible disclosure to the safeguarding contact, and a response to a follower.
 
-Sent through Django's email backend (the console in development). A safeguarding email
+Written to the outbox (``cyplan.core.outbox``) in the caller's transaction and sent by the
+task worker, with a timeout and retries: a request never waits on the mail server. A
+safeguarding email
 names the item and links to it; it never carries the child's words or contact details, so
 that they stay behind the sign-in and the safeguarding leads group.
 """
@@ -11,10 +13,11 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cyplan.core import outbox
 from cyplan.voice import conf
 from cyplan.voice.unfollow import token_for
 
@@ -35,8 +38,12 @@ def safeguarding_recipients() -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def notify_safeguarding(item) -> bool:
-    """Tell the safeguarding contact and leads at once. Returns True when an email went."""
+def notify_safeguarding(item, *, reminder: bool = False) -> bool:
+    """Queue the email telling the safeguarding contact and leads. True when one was queued.
+
+    ``item.safeguarding_notified_at`` is when it was queued (the outbox row keeps whether and
+    when it was sent).
+    """
     recipients = safeguarding_recipients()
     if not recipients:
         log.error("voice item %s flagged for safeguarding but no one to tell", item.pk)
@@ -60,20 +67,34 @@ def notify_safeguarding(item) -> bool:
         "The item is hidden from everyone else and will never be published. This email "
         "does not contain the child's words.\n"
     )
-    try:
-        send_mail(
-            f"[cyplan] Safeguarding: possible disclosure in feedback #{item.pk}",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-            fail_silently=False,
+    subject = f"[cyplan] Safeguarding: possible disclosure in feedback #{item.pk}"
+    if reminder:
+        subject = f"[cyplan] NOT YET ACKNOWLEDGED: safeguarding alert for feedback #{item.pk}"
+        body = (
+            "No safeguarding lead has acknowledged this alert yet. It has been sent again and "
+            "to the safeguarding contact.\n\n" + body
         )
-    except Exception:  # the item is kept and flagged even when the mail server is down
-        log.exception("could not send the safeguarding email for voice item %s", item.pk)
-        return False
-    item.safeguarding_notified_at = timezone.now()
-    item.save(update_fields=["safeguarding_notified_at"])
+    with transaction.atomic():
+        outbox.queue_email(recipients, subject, body, kind="safeguarding", related=item)
+        if not reminder:
+            item.safeguarding_notified_at = timezone.now()
+            type(item).objects.filter(pk=item.pk).update(
+                safeguarding_notified_at=item.safeguarding_notified_at
+            )
+            transaction.on_commit(_check_acknowledged_later)
     return True
+
+
+def _check_acknowledged_later() -> None:
+    """Ask the worker to look again when the acknowledgement time is up."""
+    from cyplan.voice.tasks import escalate_unacknowledged_alerts
+
+    try:
+        if escalate_unacknowledged_alerts.get_backend().supports_defer:
+            run_after = timezone.now() + conf.acknowledge_within()
+            escalate_unacknowledged_alerts.using(run_after=run_after).enqueue()
+    except Exception:  # `cyplan safeguarding escalate` from cron is the safety net
+        log.exception("could not queue the safeguarding acknowledgement check")
 
 
 def tell_follower(response) -> bool:
@@ -94,17 +115,16 @@ def tell_follower(response) -> bool:
         "To stop these emails and delete your contact details, open:\n"
         f"{_url('voice:unfollow', token_for(item))}\n"
     )
-    try:
-        send_mail(
+    with transaction.atomic():
+        outbox.queue_email(
+            [item.contact_email],
             "We have replied to what you told us",
             body,
-            settings.DEFAULT_FROM_EMAIL,
-            [item.contact_email],
-            fail_silently=False,
+            kind="voice-follower",
+            related=response,
         )
-    except Exception:
-        log.exception("could not email the follower of voice item %s", item.pk)
-        return False
-    response.followers_told_at = timezone.now()
-    response.save(update_fields=["followers_told_at"])
+        response.followers_told_at = timezone.now()
+        type(response).objects.filter(pk=response.pk).update(
+            followers_told_at=response.followers_told_at
+        )
     return True

@@ -27,9 +27,14 @@ def can_moderate(user) -> bool:
     return permissions.is_manager(user)
 
 
+def leads_only(item) -> bool:
+    """Flagged, or not yet triaged: no one but a safeguarding lead may read it."""
+    return item.safeguarding or item.triage == "waiting"
+
+
 def can_see_item(user, item) -> bool:
-    """Staff view of one item: a flagged one only for safeguarding leads."""
-    if item.safeguarding:
+    """Staff view of one item: flagged or untriaged ones only for safeguarding leads."""
+    if leads_only(item):
         return is_safeguarding_lead(user)
     return can_moderate(user) or is_safeguarding_lead(user)
 

@@ -12,14 +12,15 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cyplan.core.audit import record
 from cyplan.plans.models import Plan, PlanNode, Promise
-from cyplan.voice import notify
+from cyplan.voice import conf, notify
 from cyplan.voice.harm_words import harm_signals
-from cyplan.voice.models import AgeBand, Channel, Feedback, Response, Theme
-from cyplan.voice.permissions import can_moderate, is_safeguarding_lead
+from cyplan.voice.models import AgeBand, Channel, Feedback, Response, SafeguardingEvent, Theme
+from cyplan.voice.permissions import can_moderate, can_see_item, is_safeguarding_lead
 
 MAX_TEXT = 5000
 
@@ -73,13 +74,42 @@ def _audit(actor, action: str, item: Feedback, **after):
     record(actor, action, item, plan=item.plan, after=after or None)
 
 
-def _auto_flag(item: Feedback) -> None:
+def _harm_check(item: Feedback) -> None:
+    """The harm check sets urgency (the leads are alerted at once); triage decides who reads."""
     found = harm_signals(item.original_text)
     if found:
-        item.safeguarding = True
+        item.urgent = True
         item.flagged_automatically = True
         item.safeguarding_reason = ", ".join(f"'{w}'" for w in found)
         item.flagged_at = timezone.now()
+
+
+STALE = (
+    "Someone else changed this item after you opened it, so your change was not saved. "
+    "The page now shows the item as it is: check it and make your change again."
+)
+
+
+def _locked(item: Feedback, version: int | None = None) -> Feedback:
+    """The item's row, locked until the transaction ends, checked against the form's version.
+
+    Every state change goes through here (inside ``transaction.atomic``), so two staff acting
+    at once take turns, each seeing the other's change: a flag always wins.
+    """
+    locked = Feedback.objects.select_for_update().get(pk=item.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError({"version": STALE})
+    return locked
+
+
+def _save(item: Feedback, locked: Feedback) -> None:
+    locked.version += 1
+    locked.save()
+    item.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+
+
+def _trail(item: Feedback, actor, action: str, note: str = "") -> None:
+    SafeguardingEvent.objects.create(feedback=item, actor=actor, action=action, note=note)
 
 
 def _check_public(data: PublicFeedback) -> dict[str, str]:
@@ -96,11 +126,15 @@ def _check_public(data: PublicFeedback) -> dict[str, str]:
     return errors
 
 
-def submit_public_feedback(data: PublicFeedback, today: date | None = None) -> Feedback:
-    """Store an item from the public form for moderation (never published automatically).
+def submit_public_feedback(
+    data: PublicFeedback, today: date | None = None, *, held_as_spam: bool = False
+) -> Feedback:
+    """Store an item from the public form for triage (never published automatically).
 
-    Its words are checked for harm at once: a match flags it for the safeguarding leads and
-    emails the safeguarding contact before any moderator sees it.
+    Only safeguarding leads read it until one of them passes it to moderation. Its words are
+    checked for harm at once: a match makes it urgent and the leads and the safeguarding
+    contact are emailed (through the outbox) in the same transaction. An item sent over
+    the rate limit is kept all the same, marked ``held_as_spam``.
     """
     errors = _check_public(data)
     if errors:
@@ -119,12 +153,14 @@ def submit_public_feedback(data: PublicFeedback, today: date | None = None) -> F
             contact_email=data.contact_email.strip(),
             follow=data.follow and bool(data.contact_email.strip()),
             easy_read=data.easy_read,
+            triage=Feedback.Triage.WAITING,
+            held_as_spam=held_as_spam,
         )
-        _auto_flag(item)
+        _harm_check(item)
         item.save()
-        _audit(None, "voice-received", item, safeguarding=item.safeguarding)
-    if item.safeguarding:
-        notify.notify_safeguarding(item)
+        _audit(None, "voice-received", item, urgent=item.urgent)
+        if item.urgent and notify.notify_safeguarding(item):
+            _trail(item, None, SafeguardingEvent.Action.ALERTED, "Urgent: the harm check matched")
     return item
 
 
@@ -187,64 +223,84 @@ def record_feedback(user, data: ItemDetails, *, is_example: bool = False) -> Fee
     with transaction.atomic():
         item = Feedback(recorded_by=user, is_example=is_example)
         _apply(item, data)
-        _auto_flag(item)
+        _harm_check(item)
+        if item.urgent:  # words that may be a disclosure go to triage first
+            item.triage = Feedback.Triage.WAITING
         item.save()
         _links(item, data)
-        _audit(user, "voice-recorded", item, safeguarding=item.safeguarding)
-    if item.safeguarding:
-        notify.notify_safeguarding(item)
+        _audit(user, "voice-recorded", item, urgent=item.urgent)
+        if item.urgent and notify.notify_safeguarding(item):
+            _trail(item, None, SafeguardingEvent.Action.ALERTED, "Urgent: the harm check matched")
     return item
 
 
 def _check_staff_access(user, item: Feedback) -> None:
-    if item.safeguarding and not is_safeguarding_lead(user):
-        raise PermissionDenied("Only safeguarding leads can open a flagged item")
-    if not item.safeguarding and not can_moderate(user):
+    if not can_see_item(user, item):
+        if item.safeguarding or item.triage == Feedback.Triage.WAITING:
+            raise PermissionDenied("Only safeguarding leads can open this item")
         raise PermissionDenied("Only plan managers can moderate feedback")
 
 
-def update_feedback(user, item: Feedback, data: ItemDetails) -> Feedback:
-    """Edit an item: the words to publish, who said it, its themes and links."""
+def _check_moderation(item: Feedback) -> None:
+    if item.triage == Feedback.Triage.WAITING:
+        raise ValidationError({"state": "A safeguarding lead must triage this item first"})
+
+
+def update_feedback(user, item: Feedback, data: ItemDetails, *, version: int | None = None):
+    """Edit an item: the words to publish, who said it, its themes and links.
+
+    ``version`` is the one the form was opened at: a save from a form older than the item
+    (someone else saved, flagged or published since) is refused with a clear message.
+    """
     _check_staff_access(user, item)
     errors = _check_details(data)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        was_public = item.state == Feedback.State.APPROVED
-        _apply(item, data)
-        if was_public and not item.published_text.strip():
-            item.state = Feedback.State.NEW  # nothing left to show: back to moderation
-        item.save()
+        locked = _locked(item, version)
+        _check_staff_access(user, locked)
+        was_public = locked.state == Feedback.State.APPROVED
+        _apply(locked, data)
+        if was_public and not locked.published_text.strip():
+            locked.state = Feedback.State.NEW  # nothing left to show: back to moderation
+        _save(item, locked)
         _links(item, data)
         _audit(user, "voice-edited", item, state=item.state)
     return item
 
 
-def approve_feedback(user, item: Feedback) -> Feedback:
+def approve_feedback(user, item: Feedback, *, version: int | None = None) -> Feedback:
     """Publish an item: its moderated words (never the original) appear on public pages."""
     if not can_moderate(user):
         raise PermissionDenied("Only plan managers can approve feedback")
-    if item.safeguarding:
-        raise ValidationError({"state": "An item flagged for safeguarding is never published"})
-    if not item.published_text.strip():
-        raise ValidationError(
-            {"published_text": "Write the words to publish (with identifying details taken out)"}
-        )
     with transaction.atomic():
-        item.state = Feedback.State.APPROVED
-        item.moderated_by, item.moderated_at = user, timezone.now()
-        item.save()
+        locked = _locked(item, version)
+        if locked.safeguarding:
+            raise ValidationError({"state": "An item flagged for safeguarding is never published"})
+        _check_staff_access(user, locked)  # not before a safeguarding lead has triaged it
+        _check_moderation(locked)
+        if not locked.published_text.strip():
+            raise ValidationError(
+                {
+                    "published_text": "Write the words to publish (with identifying details taken out)"
+                }
+            )
+        locked.state = Feedback.State.APPROVED
+        locked.moderated_by, locked.moderated_at = user, timezone.now()
+        _save(item, locked)
         _audit(user, "voice-approved", item, state=item.state)
     return item
 
 
-def reject_feedback(user, item: Feedback) -> Feedback:
+def reject_feedback(user, item: Feedback, *, version: int | None = None) -> Feedback:
     """Keep an item for staff but never publish it (e.g. abuse, or nothing to say)."""
     _check_staff_access(user, item)
     with transaction.atomic():
-        item.state = Feedback.State.REJECTED
-        item.moderated_by, item.moderated_at = user, timezone.now()
-        item.save()
+        locked = _locked(item, version)
+        _check_staff_access(user, locked)
+        locked.state = Feedback.State.REJECTED
+        locked.moderated_by, locked.moderated_at = user, timezone.now()
+        _save(item, locked)
         _audit(user, "voice-rejected", item, state=item.state)
     return item
 
@@ -253,20 +309,25 @@ def flag_for_safeguarding(user, item: Feedback, reason: str) -> Feedback:
     """Any member of staff who can see an item can flag it as a possible disclosure.
 
     The item leaves every public page and every other member of staff's view at once, and
-    the safeguarding contact is emailed.
+    the safeguarding contact is emailed. A flag never needs a version: it always wins.
     """
     _check_staff_access(user, item)
     if not reason.strip():
         raise ValidationError({"reason": "Say briefly why this may be a disclosure of harm"})
     with transaction.atomic():
-        item.safeguarding = True
-        item.flagged_automatically = False
-        item.safeguarding_reason = reason.strip()
-        item.flagged_by, item.flagged_at = user, timezone.now()
-        item.state = Feedback.State.NEW
-        item.save()
+        locked = _locked(item)
+        locked.safeguarding = True
+        locked.flagged_automatically = False
+        locked.safeguarding_reason = reason.strip()
+        locked.flagged_by, locked.flagged_at = user, timezone.now()
+        locked.state = Feedback.State.NEW
+        locked.triage = Feedback.Triage.KEPT
+        locked.acknowledged_at = locked.acknowledged_by = locked.closed_at = None
+        locked.escalated_at = None
+        _save(item, locked)
         _audit(user, "voice-flagged", item, safeguarding=True)
-    notify.notify_safeguarding(item)
+        if notify.notify_safeguarding(item):
+            _trail(item, user, SafeguardingEvent.Action.ALERTED, "Flagged by a member of staff")
     return item
 
 
@@ -277,12 +338,139 @@ def clear_safeguarding_flag(user, item: Feedback, reason: str) -> Feedback:
     if not reason.strip():
         raise ValidationError({"reason": "Say why this item is not a safeguarding concern"})
     with transaction.atomic():
-        item.safeguarding = False
-        item.safeguarding_reason = f"Cleared by a safeguarding lead: {reason.strip()}"
-        item.state = Feedback.State.NEW
-        item.save()
+        locked = _locked(item)
+        locked.safeguarding = False
+        locked.safeguarding_reason = f"Cleared by a safeguarding lead: {reason.strip()}"
+        locked.state = Feedback.State.NEW
+        locked.triage = Feedback.Triage.PASSED
+        _save(item, locked)
+        _trail(item, user, SafeguardingEvent.Action.PASSED, reason.strip())
         _audit(user, "voice-flag-cleared", item, safeguarding=False)
     return item
+
+
+# Triage and the safeguarding trail (safeguarding leads only) -------------------------------
+
+
+def _lead(user) -> None:
+    if not is_safeguarding_lead(user):
+        raise PermissionDenied("Only safeguarding leads triage and record safeguarding actions")
+
+
+def pass_to_moderation(user, item: Feedback, *, version: int | None = None) -> Feedback:
+    """Triage: nothing of concern; plan managers may now read and moderate it."""
+    _lead(user)
+    with transaction.atomic():
+        locked = _locked(item, version)
+        if locked.triage != Feedback.Triage.WAITING or locked.safeguarding:
+            raise ValidationError({"state": "This item is not waiting for triage"})
+        locked.triage = Feedback.Triage.PASSED
+        locked.triaged_by, locked.triaged_at = user, timezone.now()
+        if locked.acknowledged_at is None:
+            locked.acknowledged_by, locked.acknowledged_at = user, locked.triaged_at
+        _save(item, locked)
+        _trail(item, user, SafeguardingEvent.Action.PASSED)
+        _audit(user, "voice-triaged", item, triage=item.triage)
+    return item
+
+
+def keep_as_safeguarding(user, item: Feedback, reason: str, *, version: int | None = None):
+    """Triage: a safeguarding matter. Hidden from everyone but the leads, never published."""
+    _lead(user)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say briefly why this is a safeguarding matter"})
+    with transaction.atomic():
+        locked = _locked(item, version)
+        if locked.triage != Feedback.Triage.WAITING:
+            raise ValidationError({"state": "This item is not waiting for triage"})
+        now = timezone.now()
+        locked.triage = Feedback.Triage.KEPT
+        locked.triaged_by, locked.triaged_at = user, now
+        locked.safeguarding = True
+        locked.flagged_by, locked.flagged_at = user, locked.flagged_at or now
+        if locked.acknowledged_at is None:
+            locked.acknowledged_by, locked.acknowledged_at = user, now
+        _save(item, locked)
+        _trail(item, user, SafeguardingEvent.Action.KEPT, reason.strip())
+        _audit(user, "voice-triaged", item, triage=item.triage)
+    return item
+
+
+def acknowledge(user, item: Feedback) -> Feedback:
+    """A lead has seen the alert and is dealing with it: it is not sent again."""
+    _lead(user)
+    with transaction.atomic():
+        locked = _locked(item)
+        if locked.acknowledged_at is not None:
+            raise ValidationError({"state": "This item has already been acknowledged"})
+        locked.acknowledged_by, locked.acknowledged_at = user, timezone.now()
+        _save(item, locked)
+        _trail(item, user, SafeguardingEvent.Action.ACKNOWLEDGED)
+    return item
+
+
+def record_action(user, item: Feedback, action: str, reason: str) -> SafeguardingEvent:
+    """Record what was done: a referral (social care, police, school) or no further action."""
+    _lead(user)
+    errors = {}
+    if action not in SafeguardingEvent.OUTCOMES:
+        errors["action"] = "Choose what was done"
+    if not reason.strip():
+        errors["note"] = "Give the reason (what was done, and why)"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked(item)
+        if not (locked.safeguarding or locked.triage == Feedback.Triage.WAITING):
+            raise ValidationError({"state": "This item is not a safeguarding matter"})
+        if locked.closed_at is not None:
+            raise ValidationError({"state": "This matter is closed"})
+        if locked.acknowledged_at is None:
+            locked.acknowledged_by, locked.acknowledged_at = user, timezone.now()
+            _save(item, locked)
+            _trail(item, user, SafeguardingEvent.Action.ACKNOWLEDGED)
+        return SafeguardingEvent.objects.create(
+            feedback=item, actor=user, action=action, note=reason.strip()
+        )
+
+
+def close_matter(user, item: Feedback, note: str = "") -> Feedback:
+    """Close a safeguarding matter once an action is recorded. It stays hidden for good."""
+    _lead(user)
+    with transaction.atomic():
+        locked = _locked(item)
+        if not locked.safeguarding:
+            raise ValidationError({"state": "Keep the item as a safeguarding matter first"})
+        if locked.closed_at is not None:
+            raise ValidationError({"state": "This matter is already closed"})
+        if not locked.trail.filter(action__in=SafeguardingEvent.OUTCOMES).exists():
+            raise ValidationError({"action": "Record what was done before closing"})
+        locked.closed_at = timezone.now()
+        _save(item, locked)
+        _trail(item, user, SafeguardingEvent.Action.CLOSED, note.strip())
+    return item
+
+
+def escalate_unacknowledged(now=None) -> list[int]:
+    """Send again, to the leads and the safeguarding contact, every alert not acknowledged
+    within ``CYPLAN_SAFEGUARDING_ACK_MINUTES``; each is escalated once. Returns the items."""
+    now = now or timezone.now()
+    cutoff = now - conf.acknowledge_within()
+    done = []
+    for pk in Feedback.objects.filter(
+        safeguarding_notified_at__lte=cutoff,
+        acknowledged_at__isnull=True,
+        escalated_at__isnull=True,
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = Feedback.objects.select_for_update().get(pk=pk)
+            if locked.acknowledged_at is not None or locked.escalated_at is not None:
+                continue
+            notify.notify_safeguarding(locked, reminder=True)
+            Feedback.objects.filter(pk=pk).update(escalated_at=now, version=F("version") + 1)
+            _trail(locked, None, SafeguardingEvent.Action.ESCALATED)
+        done.append(pk)
+    return done
 
 
 def _check_response(item: Feedback, data: ResponseDetails) -> dict[str, str]:
@@ -347,12 +535,12 @@ def approve_response(user, response: Response) -> Response:
     """Publish a response, and tell the person who asked to hear back."""
     if not can_moderate(user):
         raise PermissionDenied("Only plan managers can approve responses")
-    item = response.feedback
-    if item.safeguarding or item.state != Feedback.State.APPROVED:
-        raise ValidationError(
-            {"state": "Approve the item for publication before publishing a response to it"}
-        )
     with transaction.atomic():
+        item = _locked(response.feedback)  # a flag at the same moment waits, or wins
+        if item.safeguarding or item.state != Feedback.State.APPROVED:
+            raise ValidationError(
+                {"state": "Approve the item for publication before publishing a response to it"}
+            )
         response.state = Response.State.APPROVED
         response.approved_by, response.approved_at = user, timezone.now()
         response.save()

@@ -2,11 +2,15 @@
 
 * A honeypot: a field people never see or reach (hidden from sight, screen readers and the
   keyboard). A submission that fills it is thrown away, and the sender is told "thank you"
-  like anyone else so that a robot learns nothing.
-* A rate limit per address, counted in Django's cache: at most ``CYPLAN_FEEDBACK_RATE_LIMIT``
-  items an hour from one address. The cache key is a keyed hash of the address, so the
-  cache never holds an address itself. With several server processes, use a shared cache
-  (e.g. Django's database or Redis cache) so that they count together.
+  like anyone else so that a robot learns nothing, unless its words match the harm check:
+  then it is kept, held as possible spam, and triaged.
+* A rate limit per address (the real client address behind the trusted proxy, see
+  ``cyplan.core.client``), counted in Django's cache: after ``CYPLAN_FEEDBACK_RATE_LIMIT``
+  items an hour from one address, more are still kept but "held as possible spam", and a
+  safeguarding lead triages them like any other. Nothing a child writes is thrown away.
+  The cache key is a keyed hash of the address, so the cache never holds an address
+  itself. The cache is Django's database cache (table ``cyplan_cache``), shared by every
+  server process; a deployment with Redis may point ``CACHES`` at it instead.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 
+from cyplan.core import client
 from cyplan.voice import conf
 
 HONEYPOT_FIELD = "website"
@@ -27,7 +32,8 @@ def is_robot(post) -> bool:
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The real client address, behind the trusted proxy (see ``cyplan.core.client``)."""
+    return client.client_address(request)
 
 
 def _key(address: str) -> str:

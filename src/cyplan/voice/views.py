@@ -8,17 +8,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cyplan.core.tables import query_without, query_without_format, wants_csv
-from cyplan.voice import conf, pages, publication, services, spam, unfollow
-from cyplan.voice.forms import ItemForm, PublicFeedbackForm, ReasonForm, ResponseForm
+from cyplan.voice import conf, pages, publication, services, spam, triage, unfollow
+from cyplan.voice.forms import (
+    ItemForm,
+    PublicFeedbackForm,
+    ReasonForm,
+    ResponseForm,
+    SafeguardingActionForm,
+)
+from cyplan.voice.harm_words import harm_signals
 from cyplan.voice.models import Feedback, Response
 from cyplan.voice.permissions import (
     can_moderate,
     can_open_staff_pages,
     can_see_item,
     is_safeguarding_lead,
+    leads_only,
 )
 
 ITEMS_PER_PAGE = 20
@@ -51,17 +60,20 @@ def have_your_say(request, easy_read: bool = False):
     form = PublicFeedbackForm(easy_read=easy_read)
     errors = []
     if request.method == "POST":
-        if spam.over_limit(address):
-            return render(request, "voice/slow_down.html", _help(), status=429)
+        # Nothing a child writes is refused for the rate: over it, the item is kept and
+        # held as possible spam, and a safeguarding lead triages it like any other.
+        held = spam.over_limit(address)
         if spam.is_robot(request.POST):
             spam.count_submission(address)
-            return redirect("voice:thanks")  # say thank you; keep nothing
+            if not harm_signals(request.POST.get("text", "")):
+                return redirect("voice:thanks")  # say thank you; keep nothing
+            held = True  # a robot would not write this: keep it, to be safe
         form = PublicFeedbackForm(request.POST, easy_read=easy_read)
         if form.is_valid():
             data = form.cleaned_data
             about = set(data["about_me"])
             try:
-                services.submit_public_feedback(
+                item = services.submit_public_feedback(
                     services.PublicFeedback(
                         text=data["text"],
                         age_band=data["age_band"],
@@ -72,12 +84,16 @@ def have_your_say(request, easy_read: bool = False):
                         contact_email=data["contact_email"],
                         follow=data["follow"],
                         easy_read=easy_read,
-                    )
+                    ),
+                    held_as_spam=held,
                 )
             except ValidationError as error:
                 errors = _errors(form, error)
             else:
                 spam.count_submission(address)
+                # The next page tells a child who may have disclosed harm what happens now;
+                # the address stays the same, so a shared device's history says nothing.
+                request.session[URGENT_SESSION_KEY] = item.urgent
                 return redirect("voice:thanks")
         else:
             errors = _errors(form)
@@ -93,8 +109,26 @@ def have_your_say_easy_read(request):
     return have_your_say(request, easy_read=True)
 
 
+URGENT_SESSION_KEY = "cyplan-voice-told-us-about-harm"
+
+
 def thanks(request):
-    return render(request, "voice/thanks.html", _help())
+    urgent = request.session.pop(URGENT_SESSION_KEY, False)
+    name, number = conf.social_care_number()
+    return render(
+        request,
+        "voice/thanks.html",
+        {
+            **_help(),
+            "urgent": urgent,
+            "childline_name": conf.CHILDLINE_NAME,
+            "childline_number": conf.CHILDLINE_NUMBER,
+            "childline_tel": conf.CHILDLINE_NUMBER.replace(" ", ""),
+            "social_care_name": name,
+            "social_care_number": number,
+            "social_care_tel": "".join(c for c in number if c.isdigit() or c == "+"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,12 +188,18 @@ def staff_list(request):
     state = request.GET.get("state", Feedback.State.NEW)
     items = Feedback.objects.none()
     if can_moderate(request.user):
-        items = Feedback.objects.filter(safeguarding=False).prefetch_related("responses")
+        # Never an item waiting for triage: a safeguarding lead reads the child's words first.
+        items = (
+            Feedback.objects.filter(safeguarding=False)
+            .exclude(triage=Feedback.Triage.WAITING)
+            .prefetch_related("responses")
+        )
         if state in Feedback.State.values:
             items = items.filter(state=state)
     page = Paginator(items.order_by("-created_on", "-id"), 50).get_page(request.GET.get("page"))
     flagged = (
-        Feedback.objects.filter(safeguarding=True).count()
+        Feedback.objects.filter(safeguarding=True, closed_at__isnull=True).count()
+        + triage.triage_queue().count()
         if is_safeguarding_lead(request.user)
         else None
     )
@@ -181,8 +221,18 @@ def staff_list(request):
 def safeguarding_list(request):
     if not is_safeguarding_lead(request.user):
         raise PermissionDenied("Only safeguarding leads can see flagged items")
-    items = Feedback.objects.filter(safeguarding=True).order_by("-created_on", "-id")
-    return render(request, "voice/safeguarding_list.html", {"items": items})
+    now = timezone.now()
+    waiting = [(item, triage.describe(triage.age(item, now))) for item in triage.triage_queue()]
+    return render(
+        request,
+        "voice/safeguarding_list.html",
+        {
+            "waiting": waiting,
+            "matters": triage.open_matters(),
+            "closed": triage.closed_matters()[:50],
+            "report": triage.acknowledgement_report(now=now),
+        },
+    )
 
 
 @login_required
@@ -220,6 +270,12 @@ def staff_new(request):
     )
 
 
+def _posted_version(request) -> int | None:
+    """The version of the item the form was opened at (every staff form carries it)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else 0  # a form without one is stale by definition
+
+
 def _item_initial(item: Feedback) -> dict:
     return {
         "original_text": item.original_text,
@@ -243,32 +299,70 @@ def _item_initial(item: Feedback) -> dict:
 def staff_item(request, pk: int):
     item = get_object_or_404(Feedback.objects.select_related("plan"), pk=pk)
     if not can_see_item(request.user, item):
-        if item.safeguarding and can_open_staff_pages(request.user):
+        if leads_only(item) and can_open_staff_pages(request.user):
             raise Http404("No such item")  # do not even say that a flagged item exists
         raise PermissionDenied("Only plan managers can moderate feedback")
     form = ItemForm(initial=_item_initial(item))
     reason_form = ReasonForm()
+    action_form = SafeguardingActionForm()
     errors = []
     if request.method == "POST":
         action = request.POST.get("action", "save")
+        version = _posted_version(request)
         try:
             if action == "save":
                 form = ItemForm(request.POST)
                 if form.is_valid():
                     services.update_feedback(
-                        request.user, item, services.ItemDetails(**form.details_kwargs())
+                        request.user,
+                        item,
+                        services.ItemDetails(**form.details_kwargs()),
+                        version=version,
                     )
                     messages.success(request, "Changes saved.")
                     return redirect("voice:staff-item", pk=item.pk)
                 errors = _errors(form)
             elif action == "approve":
-                services.approve_feedback(request.user, item)
+                services.approve_feedback(request.user, item, version=version)
                 messages.success(request, "Approved: it is now on the public 'you said' page.")
                 return redirect("voice:staff-item", pk=item.pk)
             elif action == "reject":
-                services.reject_feedback(request.user, item)
+                services.reject_feedback(request.user, item, version=version)
                 messages.success(request, "Marked as not for publication.")
                 return redirect("voice:staff")
+            elif action == "pass":
+                services.pass_to_moderation(request.user, item, version=version)
+                messages.success(request, "Passed to moderation: plan managers can now read it.")
+                return redirect("voice:safeguarding")
+            elif action == "keep":
+                reason_form = ReasonForm(request.POST)
+                if reason_form.is_valid():
+                    services.keep_as_safeguarding(
+                        request.user, item, reason_form.cleaned_data["reason"], version=version
+                    )
+                    messages.success(request, "Kept as a safeguarding matter.")
+                    return redirect("voice:staff-item", pk=item.pk)
+                errors = _errors(reason_form)
+            elif action == "acknowledge":
+                services.acknowledge(request.user, item)
+                messages.success(request, "Acknowledged: the alert will not be sent again.")
+                return redirect("voice:staff-item", pk=item.pk)
+            elif action == "record":
+                action_form = SafeguardingActionForm(request.POST)
+                if action_form.is_valid():
+                    services.record_action(
+                        request.user,
+                        item,
+                        action_form.cleaned_data["action_taken"],
+                        action_form.cleaned_data["note"],
+                    )
+                    messages.success(request, "Action recorded.")
+                    return redirect("voice:staff-item", pk=item.pk)
+                errors = _errors(action_form)
+            elif action == "close":
+                services.close_matter(request.user, item)
+                messages.success(request, "Closed. The item stays hidden and is never published.")
+                return redirect("voice:safeguarding")
             elif action in ("flag", "clear"):
                 reason_form = ReasonForm(request.POST)
                 if reason_form.is_valid():
@@ -287,18 +381,25 @@ def staff_item(request, pk: int):
                 errors = _errors(reason_form)
         except ValidationError as error:
             errors = _errors(form, error)
+            if "version" in error.message_dict:  # stale: show the item as it is now
+                item.refresh_from_db()
+                form = ItemForm(initial=_item_initial(item))
+    lead = is_safeguarding_lead(request.user)
     return render(
         request,
         "voice/staff_item.html",
         {
             "form": form,
             "reason_form": reason_form,
+            "action_form": action_form,
+            "trail": item.trail.select_related("actor") if lead else [],
             "errors": errors,
             "item": item,
             "is_public": publication.is_public(item),
             "responses": item.responses.prefetch_related("actions"),
             "can_moderate": can_moderate(request.user),
-            "is_lead": is_safeguarding_lead(request.user),
+            "is_lead": lead,
+            "waiting_for_triage": item.triage == Feedback.Triage.WAITING,
         },
         status=400 if errors else 200,
     )
@@ -325,7 +426,7 @@ def response_form(request, pk: int | None = None, item_pk: int | None = None):
     else:
         item = get_object_or_404(Feedback.objects.select_related("plan"), pk=item_pk)
     if not can_see_item(request.user, item):
-        if item.safeguarding and can_open_staff_pages(request.user):
+        if leads_only(item) and can_open_staff_pages(request.user):
             raise Http404("No such item")
         raise PermissionDenied("Only plan managers can respond to feedback")
     initial = _response_initial(response) if response else None
