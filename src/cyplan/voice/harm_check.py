@@ -1,0 +1,501 @@
+"""The harm check: does a child's text suggest harm or risk, and of what kind?
+
+It reads text the way children write it. Before anything is matched the text is *normalised*:
+
+* invisible characters are removed (zero-width spaces and joiners, the soft hyphen, word
+  joiners, direction marks, variation selectors), and the text is also tried with them read as
+  spaces, so "ki\u200bll" and "hurts\u200bme" are both seen;
+* case is folded, accents are taken off, full-width and other compatibility forms are
+  unified (Unicode NFKC), and letters from other scripts that look like Latin ones (Cyrillic
+  "а", Greek "ο" and so on) are read as the Latin letter;
+* digits and symbols inside words are read as letters ("k1ll", "h@te"), apostrophes are
+  dropped ("don't" -> "dont") and other punctuation separates words;
+* runs of the same letter count once ("killlll", "pleeease"), so doubled letters never matter;
+* text-speak, contractions and common misspellings are rewritten from the lexicon's spelling
+  list ("dont" -> "do not", "im" -> "i am", "u" -> "you", "kms" -> "kill myself", "my self" ->
+  "myself"), and a word one typing slip away from a long lexicon word is read as that word
+  ("sucide" -> "suicide"); words run together are also tried apart ("killmyself").
+
+Then phrases are matched *in context*, never single words: a lexicon pattern names who does
+what to whom ("{someone} ~ hits me", "{dad} ~ hits {mum}"), negation that makes harm ("i do
+not feel safe"), and context that undoes a match ("i hurt myself" but not "... on the slide";
+"suicide" but not "a lesson about suicide").
+
+The lexicon is a data file, ``cyplan/data/harm_lexicon.yaml``, by category. This module
+imports nothing from Django, so it can run anywhere (``cyplan voice check`` uses it).
+
+Example:
+    >>> check("i dont feel safe at home").urgent
+    True
+    >>> check("the bus is killing me its so slow").urgent
+    False
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LEXICON_FILE = Path(__file__).resolve().parent.parent / "data" / "harm_lexicon.yaml"
+
+#: Characters that show nothing but can split a word (format characters and their like).
+_INVISIBLE_EXTRA = {
+    "\u034f",  # combining grapheme joiner
+    "\u115f",
+    "\u1160",
+    "\u3164",  # Hangul fillers
+    "\uffa0",
+    "\u2800",  # braille blank
+}
+
+#: Letters of other scripts that look like Latin letters, read as the Latin letter.
+_CONFUSABLES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a",
+        "в": "b",
+        "г": "r",
+        "е": "e",
+        "ё": "e",
+        "з": "3",
+        "і": "i",
+        "ї": "i",
+        "ј": "j",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "п": "n",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "ў": "y",
+        "х": "x",
+        "ѕ": "s",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ӏ": "l",
+        "һ": "h",
+        "ь": "b",
+        "ы": "bi",
+        "ш": "w",
+        "щ": "w",
+        "и": "u",
+        "л": "n",
+        "д": "d",
+        # Greek
+        "α": "a",
+        "β": "b",
+        "γ": "y",
+        "δ": "d",
+        "ε": "e",
+        "η": "n",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "σ": "o",
+        "ς": "c",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "ω": "w",
+        "μ": "u",
+        # Latin look-alikes NFKD does not take apart
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ɑ": "a",
+        "ɡ": "g",
+        "ʀ": "r",
+    }
+)
+
+#: Digits and symbols read as letters when they sit inside a word with letters ("k1ll").
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "8": "ate"})
+
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)")
+_WORD = re.compile(r"[a-z0-9@$!]+|\.")
+_REPEATS = re.compile(r"([a-z])\1+")
+
+
+def _is_invisible(char: str) -> bool:
+    return unicodedata.category(char) == "Cf" or char in _INVISIBLE_EXTRA or (
+        "\ufe00" <= char <= "\ufe0f"
+    )
+
+
+def collapse(word: str) -> str:
+    """A word with each run of one letter counted once: 'killll' and 'kill' -> 'kil'."""
+    return _REPEATS.sub(r"\1", word)
+
+
+def _fold(text: str) -> str:
+    """Case, accents, compatibility forms and look-alike letters folded to plain Latin."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_CONFUSABLES)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.translate(_CONFUSABLES)
+
+
+def _raw_words(text: str) -> list[str]:
+    """Words (and '.' for a sentence end) of folded text, apostrophes dropped."""
+    text = re.sub(r"(?<=[a-z])['\u2019\u2018`´](?=[a-z])", "", text)
+    text = _SENTENCE_END.sub(" . ", text)
+    words = []
+    for word in _WORD.findall(text):
+        if word == ".":
+            words.append(word)
+            continue
+        if re.search(r"[a-z]", word) and re.search(r"[0-9@$!]", word):
+            word = word.rstrip("!")
+            word = word if word in _lexicon().spellings else word.translate(_LEET)
+        word = word.replace("!", "").replace("$", "s").replace("@", "a")
+        if word:
+            words.append(word)
+    return words
+
+
+@dataclass(frozen=True)
+class Match:
+    """One lexicon pattern found in a text: its category and the (normalised) words matched."""
+
+    category: str
+    phrase: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class HarmResult:
+    """Whether a text is urgent, the categories matched (lexicon order) and what matched."""
+
+    urgent: bool
+    categories: list[str] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
+
+    def as_dict(self, explain: bool = False) -> dict:
+        data: dict = {"urgent": self.urgent, "categories": list(self.categories)}
+        if explain:
+            data["matches"] = [
+                {"category": m.category, "phrase": m.phrase, "pattern": m.pattern}
+                for m in self.matches
+            ]
+        return data
+
+
+# --- the lexicon -----------------------------------------------------------------------------
+
+
+class LexiconError(ValueError):
+    """The lexicon file is not valid (the message says where)."""
+
+
+@dataclass
+class _Pattern:
+    category: str
+    source: str
+    regex: re.Pattern[str]
+    unless_before: re.Pattern[str] | None
+    unless_after: re.Pattern[str] | None
+
+
+@dataclass
+class _Lexicon:
+    categories: dict[str, str]
+    patterns: list[_Pattern]
+    spellings: dict[str, list[str]]
+    joins: dict[tuple[str, ...], str]
+    vocabulary: set[str]
+    fuzzy_targets: dict[str, set[str]]
+    known_words: set[str]
+
+
+_TOKEN = re.compile(r"\(|\)\??|\||~\d*|\{[a-z_]+\}\??|[a-z0-9']+\*?")
+_GAP_WORD = r"(?:[a-z0-9]+ )"
+
+
+class _Compiler:
+    """Turns the lexicon's pattern language into regular expressions over normalised text.
+
+    Words are literal (a trailing ``*`` allows any ending); ``(a b|c)`` is a choice, ``(...)?``
+    optional; ``{class}`` is any of a class's patterns; ``~`` skips up to 3 words (``~N``: N).
+    """
+
+    def __init__(self, classes: dict[str, list[str]], where: str):
+        self.classes = classes
+        self.where = where
+        self.words: set[str] = set()
+        self._class_cache: dict[str, str] = {}
+        self._stack: list[str] = []
+
+    def compile(self, source: str) -> str:
+        tokens = _TOKEN.findall(source.lower())
+        if "".join(tokens) != re.sub(r"\s+", "", source.lower()):
+            raise LexiconError(f"{self.where}: cannot read pattern {source!r}")
+        regex, rest = self._sequence(tokens, source)
+        if rest:
+            raise LexiconError(f"{self.where}: unbalanced ')' in pattern {source!r}")
+        return regex
+
+    def _sequence(self, tokens: list[str], source: str) -> tuple[str, list[str]]:
+        alternatives: list[str] = []
+        current: list[str] = []
+        while tokens:
+            token = tokens[0]
+            if token.startswith(")"):
+                break
+            tokens = tokens[1:]
+            if token == "|":
+                alternatives.append("".join(current))
+                current = []
+            elif token == "(":
+                inner, tokens = self._sequence(tokens, source)
+                if not tokens:
+                    raise LexiconError(f"{self.where}: missing ')' in pattern {source!r}")
+                close, tokens = tokens[0], tokens[1:]
+                current.append(f"(?:{inner})" + ("?" if close == ")?" else ""))
+            elif token.startswith("~"):
+                most = int(token[1:]) if len(token) > 1 else 3
+                current.append(f"{_GAP_WORD}{{0,{most}}}")
+            elif token.startswith("{"):
+                optional = token.endswith("?")
+                regex = self._class(token.strip("{}?"))
+                current.append(f"(?:{regex})?" if optional else regex)
+            else:
+                current.append(self._word(token))
+        alternatives.append("".join(current))
+        return "|".join(alternatives), tokens
+
+    def _word(self, token: str) -> str:
+        prefix = token.endswith("*")
+        word = collapse(token.rstrip("*").replace("'", ""))
+        self.words.add(word)
+        return re.escape(word) + ("[a-z]* " if prefix else " ")
+
+    def _class(self, name: str) -> str:
+        if name in self._class_cache:
+            return self._class_cache[name]
+        if name not in self.classes:
+            raise LexiconError(f"{self.where}: unknown class {{{name}}}")
+        if name in self._stack:
+            raise LexiconError(f"{self.where}: class {{{name}}} refers to itself")
+        self._stack.append(name)
+        parts = [self.compile(p) for p in self.classes[name]]
+        self._stack.pop()
+        regex = "(?:" + "|".join(f"(?:{p})" for p in parts) + ")"
+        self._class_cache[name] = regex
+        return regex
+
+
+def _deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """True when a and b differ by one letter added, dropped, changed or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
+    """Read and compile a lexicon file; a LexiconError names the first problem found."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise LexiconError(f"{path}: {error}") from error
+    if not isinstance(data, dict) or "categories" not in data:
+        raise LexiconError(f"{path}: expected 'categories' (and 'classes', 'spellings')")
+    classes = {str(k): [str(p) for p in v] for k, v in (data.get("classes") or {}).items()}
+    compiler = _Compiler(classes, str(path))
+
+    spellings: dict[str, list[str]] = {}
+    joins: dict[tuple[str, ...], str] = {}
+    for written, meant in (data.get("spellings") or {}).items():
+        parts = [collapse(w) for w in str(written).lower().split()]
+        target = [collapse(w) for w in str(meant).lower().split()]
+        if len(parts) == 1:
+            spellings[parts[0]] = target
+        else:
+            joins[tuple(parts)] = " ".join(target)
+
+    categories: dict[str, str] = {}
+    patterns: list[_Pattern] = []
+    for slug, spec in data["categories"].items():
+        where = f"{path}: category {slug}"
+        if not isinstance(spec, dict) or not spec.get("patterns"):
+            raise LexiconError(f"{where}: needs a label and patterns")
+        categories[slug] = str(spec.get("label", slug))
+        for entry in spec["patterns"]:
+            if isinstance(entry, str):
+                entry = {"match": entry}
+            source = str(entry["match"])
+            compiler.where = f"{where}: pattern {source!r}"
+            regex = re.compile("(?<= )" + compiler.compile(source))
+            before = entry.get("unless_before")
+            after = entry.get("unless_after")
+            patterns.append(
+                _Pattern(
+                    category=slug,
+                    source=source,
+                    regex=regex,
+                    unless_before=re.compile(
+                        "(?:^| )(?:" + compiler.compile(before) + r")(?:[a-z0-9]+ ){0,4}$"
+                    )
+                    if before
+                    else None,
+                    unless_after=re.compile("^(?:[a-z0-9]+ ){0,3}(?:" + compiler.compile(after) + ")")
+                    if after
+                    else None,
+                )
+            )
+    vocabulary = set(compiler.words)
+    for target in spellings.values():
+        vocabulary.update(target)
+    known = {collapse(w) for w in (data.get("known_words") or [])}
+    fuzzy: dict[str, set[str]] = {}
+    for word in vocabulary:
+        if len(word) >= 6 and word.isalpha():
+            for d in _deletes(word):
+                fuzzy.setdefault(d, set()).add(word)
+    return _Lexicon(categories, patterns, spellings, joins, vocabulary, fuzzy, known | vocabulary)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    return load_lexicon()
+
+
+def categories() -> dict[str, str]:
+    """Every category's slug and label, in the lexicon's order."""
+    return dict(_lexicon().categories)
+
+
+# --- normalising -----------------------------------------------------------------------------
+
+
+def _correct(word: str, lexicon: _Lexicon) -> str:
+    """A word one slip away from exactly one long lexicon word is read as that word."""
+    if len(word) < 5 or word in lexicon.known_words or not word.isalpha():
+        return word
+    candidates = set()
+    for d in _deletes(word):
+        candidates |= lexicon.fuzzy_targets.get(d, set())
+    found = sorted(c for c in candidates if _one_slip(word, c))
+    return found[0] if len(found) == 1 else word
+
+
+def _respell(words: list[str], lexicon: _Lexicon, split: bool) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in (3, 2):
+            key = tuple(words[i : i + size])
+            if len(key) == size and key in lexicon.joins:
+                out.extend(lexicon.joins[key].split())
+                i += size
+                break
+        else:
+            word = words[i]
+            i += 1
+            if word in lexicon.spellings:
+                out.extend(lexicon.spellings[word])
+                continue
+            if split and len(word) >= 6 and word not in lexicon.known_words:
+                halves = _split(word, lexicon)
+                if halves:
+                    out.extend(halves)
+                    continue
+            out.append(_correct(word, lexicon))
+    return out
+
+
+def _split(word: str, lexicon: _Lexicon) -> list[str] | None:
+    """Words run together ('kilmyself', 'donotfelsafe'), split into known words."""
+
+    def parts(rest: str, depth: int) -> list[str] | None:
+        if not rest:
+            return []
+        if depth > 4:
+            return None
+        for end in range(len(rest), 0, -1):
+            head = rest[:end]
+            known = head in lexicon.spellings or head in lexicon.vocabulary
+            if known and (len(head) > 1 or head in {"i"}):
+                tail = parts(rest[end:], depth + 1)
+                if tail is not None:
+                    return [*lexicon.spellings.get(head, [head]), *tail]
+        return None
+
+    found = parts(word, 0)
+    return found if found and len(found) > 1 else None
+
+
+def normalise(text: str, invisible_as_space: bool = False, split: bool = False) -> str:
+    """The text as the lexicon's patterns see it: plain words separated by single spaces."""
+    lexicon = _lexicon()
+    replacement = " " if invisible_as_space else ""
+    text = "".join(replacement if _is_invisible(c) else c for c in text)
+    words = [collapse(w) for w in _raw_words(_fold(text))]
+    # Spelling is applied twice so that a rewrite can feed a join ("me self" -> "my self").
+    words = _respell(_respell(words, lexicon, split), lexicon, False)
+    return " ".join(words)
+
+
+# --- checking --------------------------------------------------------------------------------
+
+
+def _variants(text: str) -> list[str]:
+    seen: list[str] = []
+    for invisible_as_space in (False, True):
+        for split in (False, True):
+            variant = normalise(text, invisible_as_space=invisible_as_space, split=split)
+            if variant not in seen:
+                seen.append(variant)
+    return seen
+
+
+def check(text: str) -> HarmResult:
+    """Whether a text suggests harm: urgent, the categories matched and the phrases matched.
+
+    Any match makes the text urgent: it is for a safeguarding lead to read at once. The check
+    never decides that a child is safe; it only decides how fast a person reads the words.
+    """
+    lexicon = _lexicon()
+    matches: list[Match] = []
+    seen: set[tuple[str, str]] = set()
+    for variant in _variants(text or ""):
+        padded = f" {variant} "
+        for pattern in lexicon.patterns:
+            for found in pattern.regex.finditer(padded):
+                if pattern.unless_before and pattern.unless_before.search(padded[: found.start()]):
+                    continue
+                if pattern.unless_after and pattern.unless_after.search(padded[found.end() :]):
+                    continue
+                phrase = found.group(0).strip()
+                if (pattern.category, phrase) in seen:
+                    continue
+                seen.add((pattern.category, phrase))
+                matches.append(Match(pattern.category, phrase, pattern.source))
+    order = list(lexicon.categories)
+    matched = sorted({m.category for m in matches}, key=order.index)
+    matches.sort(key=lambda m: order.index(m.category))
+    return HarmResult(urgent=bool(matches), categories=matched, matches=matches)
