@@ -331,7 +331,7 @@ def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
     joins: dict[tuple[str, ...], str] = {}
     for written, meant in (data.get("spellings") or {}).items():
         parts = [collapse(w) for w in str(written).lower().split()]
-        target = [collapse(w) for w in str(meant).lower().split()]
+        target = str(meant).lower().split()
         if len(parts) == 1:
             spellings[parts[0]] = target
         else:
@@ -369,7 +369,7 @@ def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
             )
     vocabulary = set(compiler.words)
     for target in spellings.values():
-        vocabulary.update(target)
+        vocabulary.update(collapse(w) for w in target)
     known = {collapse(w) for w in (data.get("known_words") or [])}
     fuzzy: dict[str, set[str]] = {}
     for word in vocabulary:
@@ -403,29 +403,35 @@ def _correct(word: str, lexicon: _Lexicon) -> str:
     return found[0] if len(found) == 1 else word
 
 
-def _respell(words: list[str], lexicon: _Lexicon, split: bool) -> list[str]:
-    out: list[str] = []
+def _respell(words: list[tuple[str, str]], lexicon: _Lexicon, split: bool) -> list[tuple[str, str]]:
+    """Spelling rewrites on (matched form, display form) pairs of words."""
+    out: list[tuple[str, str]] = []
     i = 0
     while i < len(words):
         for size in (3, 2):
-            key = tuple(words[i : i + size])
+            key = tuple(w for w, _ in words[i : i + size])
             if len(key) == size and key in lexicon.joins:
-                out.extend(lexicon.joins[key].split())
+                out.extend(_pairs(lexicon.joins[key]))
                 i += size
                 break
         else:
-            word = words[i]
+            word, shown = words[i]
             i += 1
             if word in lexicon.spellings:
-                out.extend(lexicon.spellings[word])
+                out.extend(_pairs(" ".join(lexicon.spellings[word])))
                 continue
             if split and len(word) >= 6 and word not in lexicon.known_words:
                 halves = _split(word, lexicon)
                 if halves:
-                    out.extend(halves)
+                    out.extend((collapse(h), h) for h in halves)
                     continue
-            out.append(_correct(word, lexicon))
+            corrected = _correct(word, lexicon)
+            out.append((corrected, shown if corrected == word else corrected))
     return out
+
+
+def _pairs(meant: str) -> list[tuple[str, str]]:
+    return [(collapse(w), w) for w in meant.split()]
 
 
 def _split(word: str, lexicon: _Lexicon) -> list[str] | None:
@@ -449,25 +455,34 @@ def _split(word: str, lexicon: _Lexicon) -> list[str] | None:
     return found if found and len(found) > 1 else None
 
 
-def normalise(text: str, invisible_as_space: bool = False, split: bool = False) -> str:
-    """The text as the lexicon's patterns see it: plain words separated by single spaces."""
+def _normalised_words(
+    text: str, invisible_as_space: bool = False, split: bool = False
+) -> list[tuple[str, str]]:
     lexicon = _lexicon()
     replacement = " " if invisible_as_space else ""
     text = "".join(replacement if _is_invisible(c) else c for c in text)
-    words = [collapse(w) for w in _raw_words(_fold(text))]
+    words = [(collapse(w), w) for w in _raw_words(_fold(text))]
     # Spelling is applied twice so that a rewrite can feed a join ("me self" -> "my self").
-    words = _respell(_respell(words, lexicon, split), lexicon, False)
-    return " ".join(words)
+    return _respell(_respell(words, lexicon, split), lexicon, False)
+
+
+def normalise(text: str, invisible_as_space: bool = False, split: bool = False) -> str:
+    """The text as the lexicon's patterns see it: plain words separated by single spaces.
+
+    Doubled letters are written once ("kill" -> "kil"), so this form is for matching;
+    ``check`` reports what matched in readable words.
+    """
+    return " ".join(w for w, _ in _normalised_words(text, invisible_as_space, split))
 
 
 # --- checking --------------------------------------------------------------------------------
 
 
-def _variants(text: str) -> list[str]:
-    seen: list[str] = []
+def _variants(text: str) -> list[list[tuple[str, str]]]:
+    seen: list[list[tuple[str, str]]] = []
     for invisible_as_space in (False, True):
         for split in (False, True):
-            variant = normalise(text, invisible_as_space=invisible_as_space, split=split)
+            variant = _normalised_words(text, invisible_as_space=invisible_as_space, split=split)
             if variant not in seen:
                 seen.append(variant)
     return seen
@@ -483,14 +498,17 @@ def check(text: str) -> HarmResult:
     matches: list[Match] = []
     seen: set[tuple[str, str]] = set()
     for variant in _variants(text or ""):
-        padded = f" {variant} "
+        padded = " " + "".join(w + " " for w, _ in variant)
+        shown = [s for _, s in variant]
         for pattern in lexicon.patterns:
             for found in pattern.regex.finditer(padded):
                 if pattern.unless_before and pattern.unless_before.search(padded[: found.start()]):
                     continue
                 if pattern.unless_after and pattern.unless_after.search(padded[found.end() :]):
                     continue
-                phrase = found.group(0).strip()
+                first = padded.count(" ", 0, found.start()) - 1
+                last = padded.count(" ", 0, found.end()) - 1
+                phrase = " ".join(shown[first:last])
                 if (pattern.category, phrase) in seen:
                     continue
                 seen.add((pattern.category, phrase))
