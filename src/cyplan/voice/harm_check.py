@@ -125,7 +125,20 @@ _CONFUSABLES = str.maketrans(
 )
 
 #: Digits and symbols read as letters when they sit inside a word with letters ("k1ll").
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "8": "ate"})
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "8": "ate",
+    }
+)
 
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)")
 _WORD = re.compile(r"[a-z0-9@$!]+|\.")
@@ -133,8 +146,10 @@ _REPEATS = re.compile(r"([a-z])\1+")
 
 
 def _is_invisible(char: str) -> bool:
-    return unicodedata.category(char) == "Cf" or char in _INVISIBLE_EXTRA or (
-        "\ufe00" <= char <= "\ufe0f"
+    return (
+        unicodedata.category(char) == "Cf"
+        or char in _INVISIBLE_EXTRA
+        or ("\ufe00" <= char <= "\ufe0f")
     )
 
 
@@ -311,7 +326,12 @@ def _one_slip(a: str, b: str) -> bool:
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
@@ -362,7 +382,9 @@ def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
                     )
                     if before
                     else None,
-                    unless_after=re.compile("^(?:[a-z0-9]+ ){0,3}(?:" + compiler.compile(after) + ")")
+                    unless_after=re.compile(
+                        "^(?:[a-z0-9]+ ){0,3}(?:" + compiler.compile(after) + ")"
+                    )
                     if after
                     else None,
                 )

@@ -80,7 +80,9 @@ def _describe(result, labels, explain: bool) -> str:
 
 def run_check(command, text=None, file=None, json=False, explain=False, **options):
     if (text is None) == (file is None):
-        raise CommandError('give a TEXT or --file FILE (not both), e.g. cyplan voice check "i hurt myself"')
+        raise CommandError(
+            'give a TEXT or --file FILE (not both), e.g. cyplan voice check "i hurt myself"'
+        )
     out = command.stdout
     labels = categories()
     if file is None:

@@ -7,7 +7,7 @@ the item is for a safeguarding lead to read at once. It never decides that a chi
 
 Example:
     >>> harm_signals("Someone at home hurts me when mum is out")
-    ['someone at home hurts me']
+    ['someone at home hurts me', 'hurts me when']
     >>> harm_signals("The youth club closed and there is nowhere to go")
     []
 """

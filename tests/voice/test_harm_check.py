@@ -1,0 +1,240 @@
+"""The harm check reads like a child writes: corpus recall and false alarms, normalisation,
+context, the lexicon file, and ``cyplan voice check``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cyplan.voice import harm_check
+from cyplan.voice.harm_check import LexiconError, check, load_lexicon, normalise
+from cyplan.voice.harm_words import harm_signals
+
+CORPUS = Path(__file__).parent / "harm_corpus"
+
+
+def _lines(name):
+    for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line
+
+
+def _disclosures(name):
+    return [tuple(line.split("\t", 1)) for line in _lines(name)]
+
+
+def _rates(suffix=""):
+    disclosures = _disclosures(f"disclosures{suffix}.tsv")
+    ordinary = list(_lines(f"ordinary{suffix}.tsv"))
+    missed = [text for _, text in disclosures if not check(text).urgent]
+    alarms = [text for text in ordinary if check(text).urgent]
+    return disclosures, ordinary, missed, alarms
+
+
+def test_the_corpus_is_as_big_as_the_issue_asks():
+    """At least 200 disclosures in every category and 200 ordinary pieces of feedback."""
+    disclosures = _disclosures("disclosures.tsv") + _disclosures("disclosures_holdout.tsv")
+    ordinary = list(_lines("ordinary.tsv")) + list(_lines("ordinary_holdout.tsv"))
+    assert len(disclosures) >= 200 and len(ordinary) >= 200
+    assert {category for category, _ in disclosures} == set(harm_check.categories())
+
+
+def test_recall_above_95_and_false_alarms_below_10_percent():
+    """The development corpus: recall > 95% and false alarms < 10% (figures in docs/voice.md)."""
+    disclosures, ordinary, missed, alarms = _rates()
+    recall = 1 - len(missed) / len(disclosures)
+    false_alarms = len(alarms) / len(ordinary)
+    assert recall > 0.95, missed
+    assert false_alarms < 0.10, alarms
+
+
+def test_held_out_sets_are_measured_apart():
+    """The held-out sets (written last) are reported apart; the first was used to widen the
+    lexicon once, the second never. Their floors are lower than the development corpus's:
+    docs/voice.md gives the figures measured before any change."""
+    for suffix, floor in (("_holdout", 0.95), ("_holdout2", 0.60)):
+        disclosures, ordinary, missed, alarms = _rates(suffix)
+        assert 1 - len(missed) / len(disclosures) >= floor, (suffix, missed)
+        assert len(alarms) / len(ordinary) < 0.10, (suffix, alarms)
+
+
+def test_most_disclosures_find_their_own_category():
+    """The category written beside a disclosure is among those matched for 90% of them."""
+    disclosures = _disclosures("disclosures.tsv")
+    right = [text for category, text in disclosures if category in check(text).categories]
+    assert len(right) / len(disclosures) >= 0.90
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i dont feel safe at home and sometimes i hurt myself when they shout",
+        "i hurt myself",
+        "I dont want to live",
+        "my dad hits my mum",
+        "makes me do things… says not to tell",
+        "i get hit at home",
+        "locks me in my room",
+        "i want to kill my self",
+        "ki\u200bll my\u00adself",  # zero-width space and soft hyphen inside words
+        "kill\u200bmyself",  # a zero-width space between words
+        "my dad h\u0456ts me",  # Cyrillic i
+        "\u0456 w\u0430nt t\u043e d\u0456\u0435",  # Cyrillic i, a, o, e
+        "I DONT FEEL SAFE",
+        "i wanna diiiiie",
+        "k1ll mys3lf",
+        "kms",
+        "my step dad hurtz me",
+        "i want to kïll mysélf",  # accents
+        "ｋｉｌｌ ｍｙｓｅｌｆ",  # full-width letters
+    ],
+)
+def test_finding_1_and_disguised_words_are_urgent(text):
+    """Every example of the issue's finding 1, and words disguised as the finding describes."""
+    assert check(text).urgent, normalise(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bus is killing me it's so slow",
+        "I hurt my knee at football",
+        "the film about abuse at school was good",
+        "I feel safe at home",
+        "my brother beat me at fifa",
+        "i hurt myself on the slide",
+        "we had a lesson about suicide prevention",
+        "The youth club closed and there is nowhere to go",
+        "Whitehits menu",
+        "please help me find a job",
+    ],
+)
+def test_near_misses_are_not_urgent(text):
+    """Words of harm used about something else are not a disclosure."""
+    assert not check(text).urgent, [m.phrase for m in check(text).matches]
+
+
+def test_negation_and_third_person():
+    """'I don't feel safe' is urgent where 'I feel safe' is not; harm to someone else counts."""
+    assert check("I don't feel safe").categories == ["feeling-unsafe"]
+    assert check("i feel safe").urgent is False
+    assert "domestic-abuse" in check("he hits my mum when he is drunk").categories
+    assert "bullying" in check("my friend is being bullied").categories
+
+
+def test_normalisation():
+    """Case, invisible characters, look-alikes, repeats and text-speak fold to plain words."""
+    assert normalise("I DON'T feel SAFE") == normalise("i dont feel safe")
+    assert normalise("i dont feel safe") == "i do not fel safe"  # doubled letters count once
+    assert normalise("h\u00adu\u200brts") == normalise("hurts")
+    assert normalise("\u0440\u0430\u0441\u0435") == "pace"  # all four letters Cyrillic
+    assert normalise("im scared of my self") == "i am scared of myself"
+    assert normalise("u r") == "you are"
+
+
+def test_result_says_what_matched_for_staff():
+    """The result lists the categories in lexicon order and the readable words matched."""
+    result = check("i wanna kms and my dad hits me")
+    assert result.urgent
+    assert result.categories == ["self-harm-suicide", "physical-abuse"]
+    assert [m.phrase for m in result.matches] == ["kill myself", "my dad hits me"]
+    assert result.as_dict() == {
+        "urgent": True,
+        "categories": ["self-harm-suicide", "physical-abuse"],
+    }
+
+
+def test_harm_signals_keeps_its_name_and_signature():
+    """The submission path's function still answers, now from the harm check."""
+    assert harm_signals("My stepdad hits me") == ["my stepdad hits me"]
+    assert harm_signals("i want to kill my self") == ["kill myself"]
+    assert harm_signals("The youth club closed and there is nowhere to go") == []
+    assert harm_signals("the purple dinosaur ate me", extra_phrases=["purple dinosaur"]) == [
+        "purple dinosaur"
+    ]
+
+
+def test_the_lexicon_file_has_every_category_and_bad_files_are_refused(tmp_path):
+    """Nine categories as the issue lists them; an unknown class or bad pattern is named."""
+    assert list(harm_check.categories()) == [
+        "self-harm-suicide",
+        "physical-abuse",
+        "sexual-abuse",
+        "emotional-abuse",
+        "domestic-abuse",
+        "neglect",
+        "exploitation-grooming",
+        "bullying",
+        "feeling-unsafe",
+    ]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("categories:\n  x:\n    label: X\n    patterns: ['{nope} me']\n")
+    with pytest.raises(LexiconError, match=r"unknown class \{nope\}"):
+        load_lexicon(bad)
+    bad.write_text("categories:\n  x:\n    label: X\n    patterns: ['(hits me']\n")
+    with pytest.raises(LexiconError, match="missing '\\)'"):
+        load_lexicon(bad)
+
+
+def test_the_check_never_imports_django():
+    """The harm check runs in a fresh interpreter without loading Django."""
+    code = (
+        "import sys; from cyplan.voice.harm_check import check; "
+        "assert check('i hurt myself').urgent; assert 'django' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_cli_check_text(capsys):
+    """`cyplan voice check TEXT --json` prints the contract's object; plain output says why."""
+    call_command("voice", "check", "my dad hits my mum", "--json")
+    assert json.loads(capsys.readouterr().out) == {
+        "urgent": True,
+        "categories": ["domestic-abuse"],
+    }
+    call_command("voice", "check", "the bus is killing me")
+    assert capsys.readouterr().out.startswith("not urgent")
+    call_command("voice", "check", "i hurt myself")
+    assert "'hurt myself'" in capsys.readouterr().out
+
+
+def test_cli_check_file_one_object_a_line_in_order(tmp_path, capsys):
+    """Each line of the file gives one JSON object, in order, blank lines included."""
+    path = tmp_path / "lines.txt"
+    path.write_text("i want to kill my self\nthe park is nice\n\nmy dad hits my mum\n", "utf-8")
+    call_command("voice", "check", "--file", str(path), "--json")
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows == [
+        {"urgent": True, "categories": ["self-harm-suicide"]},
+        {"urgent": False, "categories": []},
+        {"urgent": False, "categories": []},
+        {"urgent": True, "categories": ["domestic-abuse"]},
+    ]
+
+
+def test_cli_refuses_bad_input(tmp_path):
+    """No text and no file, a missing file, and a file that is not UTF-8 get clear errors."""
+    with pytest.raises(CommandError, match="give a TEXT or --file"):
+        call_command("voice", "check")
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("voice", "check", "--file", str(tmp_path / "missing.txt"))
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"fine\ncaf\xe9\n")
+    with pytest.raises(CommandError, match="line 2: not UTF-8"):
+        call_command("voice", "check", "--file", str(latin))
+
+
+def test_cli_help_has_an_example():
+    """`cyplan voice check --help` shows an example."""
+    cyplan_bin = Path(sys.executable).parent / "cyplan"
+    done = subprocess.run(
+        [str(cyplan_bin), "voice", "check", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert 'cyplan voice check "' in done.stdout and "--file" in done.stdout
