@@ -224,6 +224,10 @@ class _Pattern:
     regex: re.Pattern[str]
     unless_before: re.Pattern[str] | None
     unless_after: re.Pattern[str] | None
+    #: For an ``all_of`` pattern: its parts, found in any order within ``within`` words.
+    parts: list[re.Pattern[str]] = field(default_factory=list)
+    within: int = 0
+    unless_near: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -235,6 +239,7 @@ class _Lexicon:
     vocabulary: set[str]
     fuzzy_targets: dict[str, set[str]]
     known_words: set[str]
+    fillers: set[str] = field(default_factory=set)
 
 
 _TOKEN = re.compile(r"\(|\)\??|\||~\d*|\{[a-z_]+\}\??|[a-z0-9']+\*?")
@@ -367,6 +372,11 @@ def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
         for entry in spec["patterns"]:
             if isinstance(entry, str):
                 entry = {"match": entry}
+            if "all_of" in entry:
+                patterns.append(_all_of(compiler, slug, entry, where))
+                continue
+            if "match" not in entry:
+                raise LexiconError(f"{where}: an entry needs 'match' or 'all_of': {entry!r}")
             source = str(entry["match"])
             compiler.where = f"{where}: pattern {source!r}"
             regex = re.compile("(?<= )" + compiler.compile(source))
@@ -398,7 +408,32 @@ def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
         if len(word) >= 6 and word.isalpha():
             for d in _deletes(word):
                 fuzzy.setdefault(d, set()).add(word)
-    return _Lexicon(categories, patterns, spellings, joins, vocabulary, fuzzy, known | vocabulary)
+    fillers = {collapse(w) for w in (data.get("fillers") or [])}
+    return _Lexicon(
+        categories, patterns, spellings, joins, vocabulary, fuzzy, known | vocabulary, fillers
+    )
+
+
+def _all_of(compiler: _Compiler, slug: str, entry: dict, where: str) -> _Pattern:
+    """A pattern whose parts (any order) all occur within ``within`` words of each other."""
+    sources = entry["all_of"]
+    within = entry.get("within")
+    if not isinstance(sources, list) or len(sources) < 2 or not isinstance(within, int):
+        raise LexiconError(f"{where}: all_of needs a list of 2 or more patterns and 'within' N")
+    source = " + ".join(str(p) for p in sources) + f" (within {within})"
+    compiler.where = f"{where}: pattern {source!r}"
+    parts = [re.compile("(?<= )" + compiler.compile(str(p))) for p in sources]
+    near = entry.get("unless_near")
+    return _Pattern(
+        category=slug,
+        source=source,
+        regex=parts[0],
+        unless_before=None,
+        unless_after=None,
+        parts=parts,
+        within=within,
+        unless_near=re.compile("(?<= )(?:" + compiler.compile(near) + ")") if near else None,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -507,7 +542,51 @@ def _variants(text: str) -> list[list[tuple[str, str]]]:
             variant = _normalised_words(text, invisible_as_space=invisible_as_space, split=split)
             if variant not in seen:
                 seen.append(variant)
+            # Words that only colour a sentence ("i do not REALLY want to be alive") are also
+            # tried without, so that the lexicon's phrases need not list every adverb.
+            lean = [pair for pair in variant if pair[0] not in _lexicon().fillers]
+            if lean not in seen:
+                seen.append(lean)
     return seen
+
+
+def _window(pattern: _Pattern, padded: str) -> tuple[int, int] | None:
+    """The first word span holding every part of an ``all_of`` pattern, or None."""
+
+    def words(start: int, end: int) -> tuple[int, int]:
+        return padded.count(" ", 0, start) - 1, padded.count(" ", 0, end) - 1
+
+    found = []
+    for part in pattern.parts:
+        spans = [words(m.start(), m.end()) for m in part.finditer(padded)]
+        if not spans:
+            return None
+        found.append(spans)
+
+    def search(index: int, chosen: list[tuple[int, int]]) -> tuple[int, int] | None:
+        low, high = min(s for s, _ in chosen), max(e for _, e in chosen)
+        if index == len(found):
+            return low, high
+        for start, end in found[index]:
+            if any(start < e and s < end for s, e in chosen):
+                continue  # each part needs words of its own
+            if max(high, end) - min(low, start) <= pattern.within:
+                result = search(index + 1, [*chosen, (start, end)])
+                if result:
+                    return result
+        return None
+
+    for start, end in found[0]:
+        span = search(1, [(start, end)])
+        if span is None:
+            continue
+        if pattern.unless_near:
+            text_words = padded.split()
+            around = " " + " ".join(text_words[max(0, span[0] - 5) : span[1] + 5]) + " "
+            if pattern.unless_near.search(around):
+                continue
+        return span
+    return None
 
 
 def check(text: str) -> HarmResult:
@@ -523,6 +602,14 @@ def check(text: str) -> HarmResult:
         padded = " " + "".join(w + " " for w, _ in variant)
         shown = [s for _, s in variant]
         for pattern in lexicon.patterns:
+            if pattern.parts:
+                span = _window(pattern, padded)
+                if span:
+                    phrase = " ".join(shown[span[0] : span[1]])
+                    if (pattern.category, phrase) not in seen:
+                        seen.add((pattern.category, phrase))
+                        matches.append(Match(pattern.category, phrase, pattern.source))
+                continue
             for found in pattern.regex.finditer(padded):
                 if pattern.unless_before and pattern.unless_before.search(padded[: found.start()]):
                     continue
