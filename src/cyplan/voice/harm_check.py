@@ -227,6 +227,7 @@ class _Pattern:
     #: For an ``all_of`` pattern: its parts, found in any order within ``within`` words.
     parts: list[re.Pattern[str]] = field(default_factory=list)
     within: int = 0
+    ordered: bool = False
     unless_near: re.Pattern[str] | None = None
 
 
@@ -432,6 +433,7 @@ def _all_of(compiler: _Compiler, slug: str, entry: dict, where: str) -> _Pattern
         unless_after=None,
         parts=parts,
         within=within,
+        ordered=bool(entry.get("ordered", False)),
         unless_near=re.compile("(?<= )(?:" + compiler.compile(near) + ")") if near else None,
     )
 
@@ -570,6 +572,8 @@ def _window(pattern: _Pattern, padded: str) -> tuple[int, int] | None:
         for start, end in found[index]:
             if any(start < e and s < end for s, e in chosen):
                 continue  # each part needs words of its own
+            if pattern.ordered and start < chosen[-1][1]:
+                continue  # parts in the order written
             if max(high, end) - min(low, start) <= pattern.within:
                 result = search(index + 1, [*chosen, (start, end)])
                 if result:
