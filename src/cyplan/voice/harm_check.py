@@ -626,6 +626,15 @@ def check(text: str) -> HarmResult:
                     continue
                 seen.add((pattern.category, phrase))
                 matches.append(Match(pattern.category, phrase, pattern.source))
+    # A longer phrase holding a shorter one of the same category says nothing more.
+    matches = [
+        m
+        for m in matches
+        if not any(
+            o.category == m.category and o.phrase != m.phrase and f" {o.phrase} " in f" {m.phrase} "
+            for o in matches
+        )
+    ]
     order = list(lexicon.categories)
     matched = sorted({m.category for m in matches}, key=order.index)
     matches.sort(key=lambda m: order.index(m.category))
