@@ -19,7 +19,9 @@ It reads text the way children write it. Before anything is matched the text is 
 Then phrases are matched *in context*, never single words: a lexicon pattern names who does
 what to whom ("{someone} ~ hits me", "{dad} ~ hits {mum}"), negation that makes harm ("i do
 not feel safe"), and context that undoes a match ("i hurt myself" but not "... on the slide";
-"suicide" but not "a lesson about suicide").
+"suicide" but not "a lesson about suicide"). A pattern can also ask for several parts within a
+few words of each other in any wording ("{someone}", "{violence}", "me"), and filler words
+("really", "just") are also tried without.
 
 The lexicon is a data file, ``cyplan/data/harm_lexicon.yaml``, by category. This module
 imports nothing from Django, so it can run anywhere (``cyplan voice check`` uses it).
