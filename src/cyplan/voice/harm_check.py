@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -554,11 +555,11 @@ def _variants(text: str) -> list[list[tuple[str, str]]]:
     return seen
 
 
-def _window(pattern: _Pattern, padded: str) -> tuple[int, int] | None:
+def _window(pattern: _Pattern, padded: str, spaces: list[int]) -> tuple[int, int] | None:
     """The first word span holding every part of an ``all_of`` pattern, or None."""
 
     def words(start: int, end: int) -> tuple[int, int]:
-        return padded.count(" ", 0, start) - 1, padded.count(" ", 0, end) - 1
+        return bisect_left(spaces, start) - 1, bisect_left(spaces, end) - 1
 
     found = []
     for part in pattern.parts:
@@ -566,12 +567,16 @@ def _window(pattern: _Pattern, padded: str) -> tuple[int, int] | None:
         if not spans:
             return None
         found.append(spans)
+    firsts = [[start for start, _ in spans] for spans in found]
 
     def search(index: int, chosen: list[tuple[int, int]]) -> tuple[int, int] | None:
         low, high = min(s for s, _ in chosen), max(e for _, e in chosen)
         if index == len(found):
             return low, high
-        for start, end in found[index]:
+        spans = found[index]
+        lo = bisect_left(firsts[index], high - pattern.within - 1)
+        hi = bisect_left(firsts[index], low + pattern.within + 1)
+        for start, end in spans[lo:hi]:
             if any(start < e and s < end for s, e in chosen):
                 continue  # each part needs words of its own
             if pattern.ordered and start < chosen[-1][1]:
@@ -607,9 +612,10 @@ def check(text: str) -> HarmResult:
     for variant in _variants(text or ""):
         padded = " " + "".join(w + " " for w, _ in variant)
         shown = [s for _, s in variant]
+        spaces = [i for i, c in enumerate(padded) if c == " "]
         for pattern in lexicon.patterns:
             if pattern.parts:
-                span = _window(pattern, padded)
+                span = _window(pattern, padded, spaces)
                 if span:
                     phrase = " ".join(shown[span[0] : span[1]])
                     if (pattern.category, phrase) not in seen:
@@ -621,8 +627,8 @@ def check(text: str) -> HarmResult:
                     continue
                 if pattern.unless_after and pattern.unless_after.search(padded[found.end() :]):
                     continue
-                first = padded.count(" ", 0, found.start()) - 1
-                last = padded.count(" ", 0, found.end()) - 1
+                first = bisect_left(spaces, found.start()) - 1
+                last = bisect_left(spaces, found.end()) - 1
                 phrase = " ".join(shown[first:last])
                 if (pattern.category, phrase) in seen:
                     continue
