@@ -244,6 +244,11 @@ class _Lexicon:
     fuzzy_targets: dict[str, set[str]]
     known_words: set[str]
     fillers: set[str] = field(default_factory=set)
+    #: Frames ("a film about", "we learnt about") that make the words after them a topic.
+    frame: re.Pattern[str] | None = None
+    frame_within: int = 0
+    #: Words that say the child speaks of their own life after all ("me", "my", "realised").
+    frame_own: re.Pattern[str] | None = None
 
 
 _TOKEN = re.compile(r"\(|\)\??|\||~\d*|\{[a-z_]+\}\??|[a-z0-9']+\*?")
@@ -386,6 +391,7 @@ def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
             regex = re.compile("(?<= )" + compiler.compile(source))
             before = entry.get("unless_before")
             after = entry.get("unless_after")
+            near = entry.get("unless_near")
             patterns.append(
                 _Pattern(
                     category=slug,
@@ -401,6 +407,9 @@ def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
                     )
                     if after
                     else None,
+                    unless_near=re.compile("(?<= )(?:" + compiler.compile(near) + ")")
+                    if near
+                    else None,
                 )
             )
     vocabulary = set(compiler.words)
@@ -413,9 +422,34 @@ def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
             for d in _deletes(word):
                 fuzzy.setdefault(d, set()).add(word)
     fillers = {collapse(w) for w in (data.get("fillers") or [])}
+    frame, frame_within, frame_own = _frames(compiler, data.get("topic_frames"), str(path))
     return _Lexicon(
-        categories, patterns, spellings, joins, vocabulary, fuzzy, known | vocabulary, fillers
+        categories,
+        patterns,
+        spellings,
+        joins,
+        vocabulary,
+        fuzzy,
+        known | vocabulary,
+        fillers,
+        frame,
+        frame_within,
+        frame_own,
     )
+
+
+def _frames(compiler: _Compiler, spec, where: str):
+    """The lexicon's ``topic_frames``: ``match``, ``within`` N words and ``unless_own``."""
+    if spec is None:
+        return None, 0, None
+    if not isinstance(spec, dict) or not {"match", "within", "unless_own"} <= set(spec):
+        raise LexiconError(f"{where}: topic_frames needs 'match', 'within' and 'unless_own'")
+    if not isinstance(spec["within"], int) or spec["within"] < 1:
+        raise LexiconError(f"{where}: topic_frames: 'within' must be a whole number above 0")
+    compiler.where = f"{where}: topic_frames"
+    frame = re.compile("(?<= )(?:" + compiler.compile(str(spec["match"])) + ")")
+    own = re.compile("(?<= )(?:" + compiler.compile(str(spec["unless_own"])) + ")")
+    return frame, spec["within"], own
 
 
 def _all_of(compiler: _Compiler, slug: str, entry: dict, where: str) -> _Pattern:
@@ -589,15 +623,39 @@ def _window(pattern: _Pattern, padded: str, spaces: list[int]) -> tuple[int, int
 
     for start, end in found[0]:
         span = search(1, [(start, end)])
-        if span is None:
+        if span is None or _near(pattern, padded, *span):
             continue
-        if pattern.unless_near:
-            text_words = padded.split()
-            around = " " + " ".join(text_words[max(0, span[0] - 5) : span[1] + 5]) + " "
-            if pattern.unless_near.search(around):
-                continue
         return span
     return None
+
+
+def _near(pattern: _Pattern, padded: str, first: int, last: int) -> bool:
+    """True when the pattern's ``unless_near`` is found within 5 words of words[first:last]."""
+    if not pattern.unless_near:
+        return False
+    text_words = padded.split()
+    around = " " + " ".join(text_words[max(0, first - 5) : last + 5]) + " "
+    return bool(pattern.unless_near.search(around))
+
+
+def _in_topic_frame(lexicon: _Lexicon, words: list[str], first: int, last: int) -> bool:
+    """True when words[first:last] follow a topic frame ("a film about a boy whose dad hits
+    him") in the same sentence, and nothing from the frame to the end of the match speaks of
+    the child's own life ("... and my dad hits me", "... made me realise")."""
+    if lexicon.frame is None:
+        return False
+    start = max(0, first - lexicon.frame_within)
+    before = words[start:first]
+    if "." in before:
+        before = before[len(before) - before[::-1].index(".") :]
+    text = " " + " ".join(before) + " "
+    frames = list(lexicon.frame.finditer(text))
+    if not frames:
+        return False
+    found = frames[-1]
+    # The words from the end of the last frame through the match itself.
+    tail = text[found.end() - 1 :] + " ".join(words[first:last]) + " "
+    return not lexicon.frame_own.search(tail)
 
 
 def check(text: str) -> HarmResult:
@@ -612,11 +670,12 @@ def check(text: str) -> HarmResult:
     for variant in _variants(text or ""):
         padded = " " + "".join(w + " " for w, _ in variant)
         shown = [s for _, s in variant]
+        plain = [w for w, _ in variant]
         spaces = [i for i, c in enumerate(padded) if c == " "]
         for pattern in lexicon.patterns:
             if pattern.parts:
                 span = _window(pattern, padded, spaces)
-                if span:
+                if span and not _in_topic_frame(lexicon, plain, *span):
                     phrase = " ".join(shown[span[0] : span[1]])
                     if (pattern.category, phrase) not in seen:
                         seen.add((pattern.category, phrase))
@@ -629,6 +688,10 @@ def check(text: str) -> HarmResult:
                     continue
                 first = bisect_left(spaces, found.start()) - 1
                 last = bisect_left(spaces, found.end()) - 1
+                if _in_topic_frame(lexicon, plain, first, last):
+                    continue
+                if _near(pattern, padded, first, last):
+                    continue
                 phrase = " ".join(shown[first:last])
                 if (pattern.category, phrase) in seen:
                     continue
