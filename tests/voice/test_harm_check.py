@@ -37,12 +37,20 @@ def _rates(suffix=""):
     return disclosures, ordinary, missed, alarms
 
 
-HELD_OUT = ("_holdout", "_holdout2", "_holdout3", "_holdout4")
+HELD_OUT = (
+    "_holdout",
+    "_holdout2",
+    "_holdout3",
+    "_holdout4",
+    "_holdout5",
+    "_holdout6",
+    "_holdout7",
+)
 
 
 def test_the_corpus_is_as_big_as_the_issue_asks():
     """At least 200 disclosures, every category among them, and 200 ordinary pieces of feedback."""
-    suffixes = ("", *HELD_OUT, "_holdout5")
+    suffixes = ("", *HELD_OUT, "_holdout8")
     disclosures = [d for s in suffixes for d in _disclosures(f"disclosures{s}.tsv")]
     ordinary = [o for s in suffixes for o in _lines(f"ordinary{s}.tsv")]
     assert len(disclosures) >= 200 and len(ordinary) >= 200
@@ -51,7 +59,7 @@ def test_the_corpus_is_as_big_as_the_issue_asks():
 
 @pytest.mark.parametrize("suffix", ["", *HELD_OUT])
 def test_recall_above_95_and_false_alarms_below_10_percent(suffix):
-    """The development corpus, and the held-out sets 1 to 4 once each had been measured and
+    """The development corpus, and the held-out sets 1 to 7 once each had been measured and
     then used to widen the lexicon: recall > 95% and false alarms < 10% (docs/voice.md)."""
     disclosures, ordinary, missed, alarms = _rates(suffix)
     recall = 1 - len(missed) / len(disclosures)
@@ -61,13 +69,93 @@ def test_recall_above_95_and_false_alarms_below_10_percent(suffix):
 
 
 def test_last_held_out_set_never_tuned_on():
-    """Held-out set 5 was written after the last change and measured once: 59 of 65
-    disclosures found (90.8%), 5 of 65 ordinary items flagged (7.7%). It is never used to
+    """Held-out set 8 was written after the last change and measured once: 50 of 64
+    disclosures found (78.1%), 1 of 63 ordinary items flagged (1.6%). It is never used to
     change the lexicon, so it stays an honest estimate; this keeps it from getting worse."""
-    disclosures, ordinary, missed, alarms = _rates("_holdout5")
-    assert (len(disclosures), len(ordinary)) == (65, 65)
-    assert len(missed) <= 6, missed  # 6 / 65 = 9.2% missed, recall 90.8%
-    assert len(alarms) <= 5, alarms  # 5 / 65 = 7.7% false alarms, under 10%
+    disclosures, ordinary, missed, alarms = _rates("_holdout8")
+    assert (len(disclosures), len(ordinary)) == (64, 63)
+    assert len(missed) <= 14, missed  # 14 / 64 = 21.9% missed, recall 78.1%
+    assert len(alarms) <= 1, alarms  # 1 / 63 = 1.6% false alarms, under 10%
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Written for these tests (not in the corpus): one per phrase family added.
+        "everyone at home would be happier if i was not around",
+        "honestly why should i keep on living",
+        "i swallowed a handful of my dads pills",
+        "my nan walks in when i am in the shower and will not leave",
+        "my stepdad says it is all my fault that mum drinks",
+        "my parents stopped talking to me for weeks",
+        "he will not let my mum see her family or have her own money",
+        "most nights i go to bed hungry",
+        "the olders have got me dealing outside the station",
+        "a group of them wait for me after school to beat me up",
+        "i pushed my drawers against the door so he cant get in",
+        "my cousin pulled a knife and said he would use it on me",
+    ],
+)
+def test_phrase_families_added_after_sets_5_to_7(text):
+    """Each family of wording that held-out sets 5 to 7 missed, in new words."""
+    assert check(text).urgent, normalise(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Near-misses these rules must leave alone (each was urgent before them).
+        "i cut myself shaving this morning",
+        "my dad will kill me if he sees my maths mark",
+        "my baby brother bit me when i took his dummy",
+        "in the water fight i got hit in the eye",
+        "i was picked on in year 6 but it stopped",
+        "i told my mate a secret about my crush",
+        "there is no food bank near here",
+        "i got kicked out of the chat for spamming",
+    ],
+)
+def test_accidents_play_hyperbole_and_resolved_past_are_not_urgent(text):
+    """Accidents, play with a younger child, sayings and things that are over are ordinary."""
+    assert not check(text).urgent, [m.phrase for m in check(text).matches]
+
+
+def test_topic_frames_undo_third_person_but_not_the_childs_own_life():
+    """'a book about a boy whose mum hits him' is a topic; the same frame with the child's own
+    life after it ('... and my mum hits me too') is still urgent."""
+    assert not check("we read a book about a girl whose dad beats her").urgent
+    assert not check("in english we learnt about a boy whose stepdad hits his mum").urgent
+    assert check("we read a book about a girl whose dad beats her and my dad beats me").urgent
+    assert check("the assembly about abuse made me realise my uncle touches me").urgent
+    # Outside a frame the same third-person words are urgent (harm to someone else counts).
+    assert check("my friends dad beats her").urgent
+
+
+def test_unless_near_works_on_plain_patterns_and_duplicate_keys_are_refused(tmp_path):
+    """A plain 'match' entry honours 'unless_near'; a key written twice in one entry is an
+    error naming its line (YAML alone would keep only the last one)."""
+    lexicon = tmp_path / "near.yaml"
+    lexicon.write_text(
+        "categories:\n  x:\n    label: X\n    patterns:\n"
+        "      - match: hits me\n        unless_near: (pillow|cushion)\n"
+    )
+    compiled = load_lexicon(lexicon)
+    pattern = compiled.patterns[0]
+    assert pattern.unless_near.search(" a cushion ")
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(
+        "categories:\n  x:\n    label: X\n    patterns:\n"
+        "      - match: hits me\n        unless_after: lol\n        unless_after: haha\n"
+    )
+    with pytest.raises(LexiconError, match="line 7: 'unless_after' written twice"):
+        load_lexicon(twice)
+    frames = tmp_path / "frames.yaml"
+    frames.write_text(
+        "topic_frames: {match: film about}\ncategories:\n  x:\n"
+        "    label: X\n    patterns: [hits me]\n"
+    )
+    with pytest.raises(LexiconError, match="topic_frames needs"):
+        load_lexicon(frames)
 
 
 def test_most_disclosures_find_their_own_category():

@@ -350,10 +350,27 @@ def _one_slip(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key written twice in one mapping (YAML would silently keep
+    the last one, so a second ``unless_after`` would throw the first away)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                line = key_node.start_mark.line + 1
+                raise LexiconError(f"line {line}: {key!r} written twice in one entry")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
     """Read and compile a lexicon file; a LexiconError names the first problem found."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+    except LexiconError as error:
+        raise LexiconError(f"{path}: {error}") from None
     except (OSError, yaml.YAMLError) as error:
         raise LexiconError(f"{path}: {error}") from error
     if not isinstance(data, dict) or "categories" not in data:
