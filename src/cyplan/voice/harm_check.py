@@ -249,6 +249,8 @@ class _Lexicon:
     frame_within: int = 0
     #: Words that say the child speaks of their own life after all ("me", "my", "realised").
     frame_own: re.Pattern[str] | None = None
+    #: Stems of ``word*`` patterns: a word starting with one is never "corrected".
+    stems: tuple[str, ...] = ()
 
 
 _TOKEN = re.compile(r"\(|\)\??|\||~\d*|\{[a-z_]+\}\??|[a-z0-9']+\*?")
@@ -266,6 +268,8 @@ class _Compiler:
         self.classes = classes
         self.where = where
         self.words: set[str] = set()
+        #: Stems written with a trailing ``*`` ("slap*"): a word that starts with one is known.
+        self.stems: set[str] = set()
         self._class_cache: dict[str, str] = {}
         self._stack: list[str] = []
 
@@ -311,6 +315,8 @@ class _Compiler:
         prefix = token.endswith("*")
         word = collapse(token.rstrip("*").replace("'", ""))
         self.words.add(word)
+        if prefix and len(word) >= 3:
+            self.stems.add(word)
         return re.escape(word) + ("[a-z]* " if prefix else " ")
 
     def _class(self, name: str) -> str:
@@ -452,6 +458,7 @@ def load_lexicon(path: Path | str = LEXICON_FILE) -> _Lexicon:
         frame,
         frame_within,
         frame_own,
+        tuple(sorted(compiler.stems)),
     )
 
 
@@ -509,6 +516,8 @@ def _correct(word: str, lexicon: _Lexicon) -> str:
     """A word one slip away from exactly one long lexicon word is read as that word."""
     if len(word) < 5 or word in lexicon.known_words or not word.isalpha():
         return word
+    if word.startswith(lexicon.stems):
+        return word  # "slapping" is a form of "slap*", not a slip for "sleeping"
     candidates = set()
     for d in _deletes(word):
         candidates |= lexicon.fuzzy_targets.get(d, set())
