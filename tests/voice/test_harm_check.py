@@ -45,12 +45,13 @@ HELD_OUT = (
     "_holdout5",
     "_holdout6",
     "_holdout7",
+    "_holdout8",
 )
 
 
 def test_the_corpus_is_as_big_as_the_issue_asks():
     """At least 200 disclosures, every category among them, and 200 ordinary pieces of feedback."""
-    suffixes = ("", *HELD_OUT, "_holdout8")
+    suffixes = ("", *HELD_OUT, "_holdout9")
     disclosures = [d for s in suffixes for d in _disclosures(f"disclosures{s}.tsv")]
     ordinary = [o for s in suffixes for o in _lines(f"ordinary{s}.tsv")]
     assert len(disclosures) >= 200 and len(ordinary) >= 200
@@ -59,7 +60,7 @@ def test_the_corpus_is_as_big_as_the_issue_asks():
 
 @pytest.mark.parametrize("suffix", ["", *HELD_OUT])
 def test_recall_above_95_and_false_alarms_below_10_percent(suffix):
-    """The development corpus, and the held-out sets 1 to 7 once each had been measured and
+    """The development corpus, and the held-out sets 1 to 8 once each had been measured and
     then used to widen the lexicon: recall > 95% and false alarms < 10% (docs/voice.md)."""
     disclosures, ordinary, missed, alarms = _rates(suffix)
     recall = 1 - len(missed) / len(disclosures)
@@ -69,13 +70,13 @@ def test_recall_above_95_and_false_alarms_below_10_percent(suffix):
 
 
 def test_last_held_out_set_never_tuned_on():
-    """Held-out set 8 was written after the last change and measured once: 50 of 64
-    disclosures found (78.1%), 1 of 63 ordinary items flagged (1.6%). It is never used to
+    """Held-out set 9 was written after the last change and measured once: 40 of 64
+    disclosures found (62.5%), 0 of 61 ordinary items flagged (0%). It is never used to
     change the lexicon, so it stays an honest estimate; this keeps it from getting worse."""
-    disclosures, ordinary, missed, alarms = _rates("_holdout8")
-    assert (len(disclosures), len(ordinary)) == (64, 63)
-    assert len(missed) <= 14, missed  # 14 / 64 = 21.9% missed, recall 78.1%
-    assert len(alarms) <= 1, alarms  # 1 / 63 = 1.6% false alarms, under 10%
+    disclosures, ordinary, missed, alarms = _rates("_holdout9")
+    assert (len(disclosures), len(ordinary)) == (64, 61)
+    assert len(missed) <= 24, missed  # 24 / 64 = 37.5% missed, recall 62.5%
+    assert alarms == [], alarms  # 0 / 61 false alarms
 
 
 @pytest.mark.parametrize(
@@ -94,10 +95,16 @@ def test_last_held_out_set_never_tuned_on():
         "a group of them wait for me after school to beat me up",
         "i pushed my drawers against the door so he cant get in",
         "my cousin pulled a knife and said he would use it on me",
+        "everyone at home would be less stressed if i was not around",
+        "i bang my head on the wall until it bruises",
+        "my stepmum says i am the bad child",
+        "he messages me every night and says he knows where i live",
+        "i need to get away from my stepdad",
+        "i heard him slapping her again",  # 'slapping' was read as 'sleeping'
     ],
 )
-def test_phrase_families_added_after_sets_5_to_7(text):
-    """Each family of wording that held-out sets 5 to 7 missed, in new words."""
+def test_phrase_families_added_after_sets_5_to_8(text):
+    """Each family of wording that held-out sets 5 to 8 missed, in new words."""
     assert check(text).urgent, normalise(text)
 
 
@@ -113,6 +120,9 @@ def test_phrase_families_added_after_sets_5_to_7(text):
         "i told my mate a secret about my crush",
         "there is no food bank near here",
         "i got kicked out of the chat for spamming",
+        "i got hit in the face in a snowball fight",
+        "we did a sponsored run for a domestic abuse charity",
+        "i need to stay away from my brother because he has flu",
     ],
 )
 def test_accidents_play_hyperbole_and_resolved_past_are_not_urgent(text):
@@ -230,6 +240,9 @@ def test_normalisation():
     assert normalise("\u0440\u0430\u0441\u0435") == "pace"  # all four letters Cyrillic
     assert normalise("im scared of my self") == "i am scared of myself"
     assert normalise("u r") == "you are"
+    # A form of a 'word*' stem is never "corrected" to another lexicon word (it was:
+    # 'slapping' -> 'slaping' is one letter from 'sleping', so it became 'sleeping').
+    assert normalise("slapping") == "slaping"
 
 
 def test_result_says_what_matched_for_staff():
