@@ -111,15 +111,15 @@ def test_without_anyone_to_tell_the_item_is_still_flagged(settings):
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("My stepdad hits me", ["hits me"]),
+        ("My stepdad hits me", ["my stepdad hits me"]),
         ("I want to KILL   MYSELF", ["kill myself"]),
-        ("I self-harm sometimes and I was abused", ["self-harm", "abused"]),
+        ("I self-harm sometimes and I was abused", ["self harm", "i was abused"]),
         ("The youth club closed and there is nowhere to go", []),
         ("Whitehits menu", []),  # whole words only
     ],
 )
 def test_harm_signals(text, found):
-    """The automatic check finds whole harm phrases, whatever the case and spacing."""
+    """The automatic check finds harm phrases in context, whatever the case and spacing."""
     assert harm_signals(text) == found
 
 

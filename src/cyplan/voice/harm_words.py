@@ -1,12 +1,13 @@
 """A first, automatic look at feedback for words that may mean a child is being harmed.
 
-It is deliberately cautious: it flags for a person to read, it never decides. A match sends
-the item straight to the safeguarding leads (hidden from everyone else) so that a
-disclosure does not wait for a moderator. False alarms are cleared by a lead.
+The submission path calls ``harm_signals``; it now delegates to the harm check
+(``cyplan.voice.harm_check``), which normalises the text the way children write and matches
+the lexicon's phrases in context (``cyplan/data/harm_lexicon.yaml``). A match sets urgency:
+the item is for a safeguarding lead to read at once. It never decides that a child is safe.
 
 Example:
     >>> harm_signals("Someone at home hurts me when mum is out")
-    ['hurts me']
+    ['someone at home hurts me', 'hurts me when']
     >>> harm_signals("The youth club closed and there is nowhere to go")
     []
 """
@@ -15,61 +16,7 @@ from __future__ import annotations
 
 import re
 
-#: Phrases (lower case, matched as whole words) that suggest harm, abuse or risk to life.
-HARM_PHRASES = (
-    "hurts me",
-    "hurt me",
-    "hurting me",
-    "hits me",
-    "hit me",
-    "hitting me",
-    "beats me",
-    "beat me",
-    "beat me up",
-    "kicks me",
-    "punches me",
-    "chokes me",
-    "burns me",
-    "touches me",
-    "touched me",
-    "touching me",
-    "abuse",
-    "abused",
-    "abusing",
-    "rape",
-    "raped",
-    "groomed",
-    "grooming",
-    "sexual",
-    "naked pictures",
-    "nudes",
-    "kill myself",
-    "killing myself",
-    "end my life",
-    "want to die",
-    "suicide",
-    "suicidal",
-    "self harm",
-    "self-harm",
-    "self harming",
-    "cut myself",
-    "cutting myself",
-    "not safe at home",
-    "unsafe at home",
-    "scared to go home",
-    "afraid to go home",
-    "scared of my dad",
-    "scared of my mum",
-    "scared of my stepdad",
-    "locked in",
-    "no food at home",
-    "threatened me",
-    "threatens me",
-    "knife",
-    "gang",
-    "exploited",
-    "made to carry",
-)
+from cyplan.voice.harm_check import check
 
 
 def _pattern(phrases) -> re.Pattern[str]:
@@ -78,15 +25,19 @@ def _pattern(phrases) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", re.IGNORECASE)
 
 
-_DEFAULT = _pattern(HARM_PHRASES)
-
-
 def harm_signals(text: str, extra_phrases=()) -> list[str]:
-    """The harm phrases found in a text, in the order they first appear (each once)."""
-    pattern = _pattern((*HARM_PHRASES, *extra_phrases)) if extra_phrases else _DEFAULT
+    """What the harm check found in a text (each once), then any ``extra_phrases`` found.
+
+    Each finding is the matched words, in readable form ("kill myself" for "kms"). The list
+    is empty when the text does not look urgent.
+    """
     found: list[str] = []
-    for match in pattern.finditer(text.replace("\u2019", "'")):
-        phrase = " ".join(match.group(0).lower().split())
-        if phrase not in found:
-            found.append(phrase)
+    for match in check(text).matches:
+        if match.phrase not in found:
+            found.append(match.phrase)
+    if extra_phrases:
+        for match in _pattern(extra_phrases).finditer(text.replace("\u2019", "'")):
+            phrase = " ".join(match.group(0).lower().split())
+            if phrase not in found:
+                found.append(phrase)
     return found
