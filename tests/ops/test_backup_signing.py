@@ -6,6 +6,7 @@ with the child's original words, or to make a user a superuser, with the manifes
 brought up to date (the checksums alone were inside the archive, so this passed before).
 """
 
+# ruff: noqa: F811 (the instance fixture is imported from test_backup)
 from __future__ import annotations
 
 import hashlib
@@ -32,7 +33,7 @@ KEY = "a-backup-key-for-the-tests-0123456789abcdef"
 
 
 @pytest.fixture
-def flagged(instance):  # noqa: F811
+def flagged(instance):
     """The populated instance plus a feedback item flagged for safeguarding."""
     manager = get_user_model().objects.get(username="manager")
     item = voice.record_feedback(manager, details(original_text=WORDS, published_text=""))
@@ -115,7 +116,7 @@ def test_an_edit_signed_with_another_key_is_refused(flagged, settings, monkeypat
         call_command("restore", "--check", str(edited), stdout=io.StringIO())
 
 
-def test_an_unsigned_archive_is_refused(instance, settings):  # noqa: F811
+def test_an_unsigned_archive_is_refused(instance, settings):
     target = instance / "backup.zip"
     call_command("backup", str(target), stdout=io.StringIO(), stderr=io.StringIO())
     members = _members(target)
@@ -130,7 +131,7 @@ def test_an_unsigned_archive_is_refused(instance, settings):  # noqa: F811
     assert Plan.objects.count() == 0
 
 
-def test_an_archive_from_before_signing_is_refused_with_a_reason(instance, settings):  # noqa: F811
+def test_an_archive_from_before_signing_is_refused_with_a_reason(instance, settings):
     target = instance / "backup.zip"
     call_command("backup", str(target), stdout=io.StringIO(), stderr=io.StringIO())
     members = _members(target)
@@ -147,7 +148,7 @@ def test_an_archive_from_before_signing_is_refused_with_a_reason(instance, setti
 def test_the_key_comes_from_the_environment_and_is_not_in_the_archive(
     instance,
     settings,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     """Made with CYPLAN_BACKUP_KEY: restores with the same key, refused with another or
     with none (the development key), and the key's bytes are nowhere in the archive."""
@@ -180,7 +181,7 @@ def test_the_key_comes_from_the_environment_and_is_not_in_the_archive(
     assert Plan.objects.count() == 2
 
 
-def test_production_needs_the_key(instance, settings, monkeypatch):  # noqa: F811
+def test_production_needs_the_key(instance, settings, monkeypatch):
     monkeypatch.delenv("CYPLAN_BACKUP_KEY", raising=False)
     settings.PRODUCTION = True
     target = instance / "backup.zip"
@@ -192,7 +193,7 @@ def test_production_needs_the_key(instance, settings, monkeypatch):  # noqa: F81
         call_command("backup", str(target), stdout=io.StringIO())
 
 
-def test_development_key_is_said_out_loud(instance, monkeypatch):  # noqa: F811
+def test_development_key_is_said_out_loud(instance, monkeypatch):
     monkeypatch.delenv("CYPLAN_BACKUP_KEY", raising=False)
     err = io.StringIO()
     call_command("backup", str(instance / "b.zip"), stdout=io.StringIO(), stderr=err)
@@ -203,7 +204,7 @@ def _mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_archive_is_0600_and_folders_0700(instance, settings):  # noqa: F811
+def test_archive_is_0600_and_folders_0700(instance, settings):
     """Even over an existing 0644 file, under a permissive umask, and with the data and
     evidence folders made 0755 by someone else."""
     os.chmod(settings.DATA_DIR, 0o755)
@@ -227,7 +228,7 @@ def test_archive_is_0600_and_folders_0700(instance, settings):  # noqa: F811
     assert _mode(settings.MEDIA_ROOT) == 0o700
 
 
-def test_restore_makes_the_data_folder_0700(instance, settings):  # noqa: F811
+def test_restore_makes_the_data_folder_0700(instance, settings):
     target = instance / "backup.zip"
     call_command("backup", str(target), stdout=io.StringIO(), stderr=io.StringIO())
     wipe(instance, settings)

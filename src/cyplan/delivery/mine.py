@@ -56,6 +56,8 @@ def my_work(user, today: date | None = None) -> MyWork:
     plans = Plan.objects.exclude(status=Plan.Status.ARCHIVED)
     leads = permissions.lead_matcher(user)
     for plan in plans:
+        if not permissions.can_view_plan(user, plan):  # a draft: not the lead's work yet
+            continue
         nodes = plan_nodes(plan)
         leaves = leaf_ids(nodes)
         mine = [n for n in nodes if n.id in leaves and leads(n.leads)]

@@ -134,6 +134,13 @@ def save_update(
         .filter(node=node, period=values["period"])
         .first()
     )
+    if update is not None and not permissions.can_edit_update(user, update):
+        if update.state == ProgressUpdate.State.APPROVED:
+            raise PermissionDenied("This update has been approved; ask a plan manager to change it")
+        raise PermissionDenied(
+            "Another lead has started the update for this period. It is theirs until it is "
+            "approved; ask them, or a plan manager, to add what you know."
+        )
     before = audit.snapshot(update)
     if update is None:
         if expected_version not in (None, 0):
