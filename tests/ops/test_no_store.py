@@ -41,3 +41,25 @@ def test_public_pages_may_be_cached():
     response = Client().get("/plans/test-plan/")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_check_warns_without_a_backup_key_in_production(settings, monkeypatch):
+    from cyplan.ops.checks import backup_key
+
+    monkeypatch.delenv("CYPLAN_BACKUP_KEY", raising=False)
+    settings.PRODUCTION = True
+    assert [w.id for w in backup_key(None)] == ["cyplan.ops.W001"]
+    monkeypatch.setenv("CYPLAN_BACKUP_KEY", "0123456789abcdef0123456789abcdef")
+    assert backup_key(None) == []
+
+
+def test_check_warns_when_the_data_folder_is_open(settings, tmp_path):
+    import os
+
+    from cyplan.ops.checks import data_folder_permissions
+
+    settings.DATA_DIR = tmp_path
+    os.chmod(tmp_path, 0o755)
+    assert [w.id for w in data_folder_permissions(None)] == ["cyplan.ops.W002"]
+    os.chmod(tmp_path, 0o700)
+    assert data_folder_permissions(None) == []
