@@ -173,9 +173,7 @@ def test_deleting_a_draft_plan_does_not_publish_its_items(approved_item_of_draft
 
 def test_deleting_a_plan_in_the_admin_does_not_publish_its_items(approved_item_of_draft, plans):
     admin = make_user("admin", Role.ADMINISTRATOR)
-    response = signed_in(admin).post(
-        f"/admin/plans/plan/{plans[1].pk}/delete/", {"post": "yes"}
-    )
+    response = signed_in(admin).post(f"/admin/plans/plan/{plans[1].pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Plan.objects.filter(slug="draft-plan").exists()
     assert "DRAFT-ITEM" not in Client().get("/you-said-we-did/").content.decode()
@@ -301,3 +299,33 @@ def test_plan_managers_still_see_every_plan_in_the_audit_log(plans):
     manager = make_user("manager", Role.PLAN_MANAGER)
     shown = signed_in(manager).get("/audit/?format=csv").content.decode("utf-8-sig")
     assert "draft-plan" in shown and json.dumps("import plan")[1:-1] in shown
+
+
+# Reminders and the voice staff form -----------------------------------------------------
+
+
+def test_reminders_never_email_a_lead_about_a_draft_plan(lead, mailoutbox):
+    lead.email = "lead@example.org"
+    lead.save()
+    out = io.StringIO()
+    call_command("reminders", "--send", "--json", stdout=out)
+    listed = {row["plan"] for row in json.loads(out.getvalue())}
+    assert "test-plan" in listed and "draft-plan" not in listed  # the published one: control
+    sent = "\n".join(m.subject + m.body for m in mailoutbox)
+    assert "Run parenting courses" in sent and "Draft plan" not in sent
+
+
+def test_voice_form_offers_a_safeguarding_lead_no_draft_plan(plans):
+    from cyplan.voice.forms import ItemForm
+
+    sg_lead = make_user("sg-lead", Role.ACTION_LEAD, lead_roles=["Head of SEND"])
+    sg_lead.groups.add(Group.objects.get_or_create(name=conf.safeguarding_group())[0])
+    # The form a safeguarding lead edits a flagged item with.
+    form = ItemForm(user=sg_lead)
+    plans_offered = dict(form.fields["plan"].choices).values()
+    assert "Test plan" in plans_offered and "Draft plan" not in plans_offered
+    nodes_offered = str(form.fields["nodes"].choices)
+    assert "Early help" in nodes_offered and SECRET_TITLE not in nodes_offered
+    assert not form.fields["promises"].queryset.filter(plan__slug="draft-plan").exists()
+    form = ItemForm(user=make_user("manager", Role.PLAN_MANAGER))
+    assert "Draft plan" in dict(form.fields["plan"].choices).values()

@@ -71,9 +71,7 @@ def update(request, slug: str, key: str):
     chosen = request.POST.get("period") or request.GET.get("period") or due.key
     existing = ProgressUpdate.objects.filter(node=node, period=chosen).first()
     # A co-lead's unapproved update is theirs: neither shown nor changed here.
-    someone_elses = existing is not None and not permissions.can_read_update(
-        request.user, existing
-    )
+    someone_elses = existing is not None and not permissions.can_read_update(request.user, existing)
     if someone_elses:
         existing = None
     extra_errors = []

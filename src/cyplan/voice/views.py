@@ -190,7 +190,7 @@ def safeguarding_list(request):
 def staff_new(request):
     if not can_moderate(request.user):
         raise PermissionDenied("Only plan managers can record feedback")
-    form = ItemForm(request.POST or None)
+    form = ItemForm(request.POST or None, user=request.user)
     errors = []
     if request.method == "POST":
         if form.is_valid():
@@ -246,14 +246,14 @@ def staff_item(request, pk: int):
         if item.safeguarding and can_open_staff_pages(request.user):
             raise Http404("No such item")  # do not even say that a flagged item exists
         raise PermissionDenied("Only plan managers can moderate feedback")
-    form = ItemForm(initial=_item_initial(item))
+    form = ItemForm(initial=_item_initial(item), user=request.user)
     reason_form = ReasonForm()
     errors = []
     if request.method == "POST":
         action = request.POST.get("action", "save")
         try:
             if action == "save":
-                form = ItemForm(request.POST)
+                form = ItemForm(request.POST, user=request.user)
                 if form.is_valid():
                     services.update_feedback(
                         request.user, item, services.ItemDetails(**form.details_kwargs())
