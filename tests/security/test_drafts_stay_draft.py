@@ -329,3 +329,12 @@ def test_voice_form_offers_a_safeguarding_lead_no_draft_plan(plans):
     assert not form.fields["promises"].queryset.filter(plan__slug="draft-plan").exists()
     form = ItemForm(user=make_user("manager", Role.PLAN_MANAGER))
     assert "Draft plan" in dict(form.fields["plan"].choices).values()
+
+
+def test_my_actions_shows_a_co_lead_no_status_from_anothers_draft(co_leads):
+    first, second, _, _ = co_leads
+    # The only update of p1-c1-a is the first lead's draft, status "at risk".
+    assert "At risk" in signed_in(first).get("/my-actions/").content.decode()
+    csv = signed_in(second).get("/my-actions/?format=csv").content.decode("utf-8-sig")
+    row = next(line for line in csv.splitlines() if "p1-c1-a" in line)
+    assert "At risk" not in row and "No update" in row

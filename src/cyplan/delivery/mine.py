@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Q
 from django.utils import timezone
 
 from cyplan.accounts import permissions
@@ -64,13 +65,17 @@ def my_work(user, today: date | None = None) -> MyWork:
         if not mine:
             continue
         period = current_period(plan.period_start, plan.period_end, plan.reporting_period, today)
-        latest = latest_updates([n.id for n in mine], public=False)
-        this_period = {
-            u.node_id: u
-            for u in ProgressUpdate.objects.filter(
-                node_id__in=[n.id for n in mine], period=period.key
+        readable = ProgressUpdate.objects.filter(node_id__in=[n.id for n in mine])
+        if manager:
+            latest = latest_updates([n.id for n in mine], public=False)
+        else:  # a co-lead's unapproved update is theirs: its status is not shown here
+            readable = readable.filter(
+                Q(state=ProgressUpdate.State.APPROVED) | Q(author=user) | Q(author__isnull=True)
             )
-        }
+            latest = {}
+            for update in readable.order_by("node_id", "-period"):
+                latest.setdefault(update.node_id, update)
+        this_period = {u.node_id: u for u in readable.filter(period=period.key)}
         for node in mine:
             update = latest.get(node.id)
             status = update.status if update else NO_UPDATE
