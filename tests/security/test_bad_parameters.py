@@ -82,3 +82,22 @@ def test_plan_file_nested_as_json_is_a_problem_too():
     text = '{"format": "cyplan-plan/1", "plan": ' + "[" * 5000 + "]" * 5000 + "}"
     result = check_plan_text(text, "deep.json")
     assert not result.ok and "nested more than" in result.problems[0].message
+
+
+def test_a_nul_in_a_posted_form_is_a_clear_400_and_changes_nothing():
+    """The update form reads ``period`` straight from the form: a NUL there was a 500 on
+    PostgreSQL."""
+    from cyplan.accounts.models import Role
+    from cyplan.delivery.models import ProgressUpdate
+    from tests.factories import make_plan, make_user
+
+    make_plan()
+    client = Client()
+    client.force_login(make_user("lead", Role.ACTION_LEAD, lead_roles=["Head of Early Help"]))
+    response = client.post(
+        "/plans/test-plan/p1-c1-a/update/",
+        {"period": "2024-25-Q2\x00", "status": "on_track", "narrative": "Six courses ran."},
+    )
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
