@@ -32,6 +32,7 @@ def production_env(folder: Path, **extra: str) -> dict[str, str]:
         CYPLAN_DATA_DIR=str(folder),
         CYPLAN_PSEUDONYMISATION_KEY="0" * 64,
         CYPLAN_SAFEGUARDING_EMAIL="safeguarding@example.invalid",
+        CYPLAN_BACKUP_KEY="1" * 64,
     )
     env.update(extra)
     return env
