@@ -33,6 +33,7 @@ def production_env(folder: Path, **extra: str) -> dict[str, str]:
         CYPLAN_PSEUDONYMISATION_KEY="0" * 64,
         CYPLAN_SAFEGUARDING_EMAIL="safeguarding@example.invalid",
         CYPLAN_CLIENT_IP_HEADER="X-Forwarded-For",
+        CYPLAN_BACKUP_KEY="1" * 64,
     )
     env.update(extra)
     return env

@@ -89,13 +89,13 @@ def test_manifest_counts_and_checksums(instance):
     with zipfile.ZipFile(target) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         names = set(zf.namelist())
-    assert manifest["format"] == "cyplan-backup/1"
+    assert manifest["format"] == "cyplan-backup/2"
     assert manifest["cyplan_version"] == "0.1.0"
     assert manifest["migrations"]["outcomes"] == ["0001_initial", "0002_indicator_target"]
     assert manifest["counts"]["delivery.progressupdate"] == 2
     assert manifest["counts"]["plans.plan"] == 2
     assert "sessions.session" not in manifest["counts"]
-    assert set(manifest["checksums"]) == names - {"manifest.json"}
+    assert set(manifest["checksums"]) == names - {"manifest.json", "manifest.sig"}
     assert "analytics/analytics.duckdb" in names
     assert any(name.startswith("media/evidence") or name.startswith("media/") for name in names)
 
@@ -124,11 +124,18 @@ def test_force_replaces_the_data(instance):
 
 
 def _rewrite(source, target, change):
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
-        for info in zin.infolist():
-            data = change(info.filename, zin.read(info.filename))
+    """Change members; a changed manifest is signed again with this instance's key (an
+    archive made by another version or at another migration state, not an edited one)."""
+    with zipfile.ZipFile(source) as zin:
+        members = {info.filename: zin.read(info.filename) for info in zin.infolist()}
+    changed = {name: change(name, data) for name, data in members.items()}
+    if changed["manifest.json"] != members["manifest.json"]:
+        key, _ = archive.signing_key()
+        changed["manifest.sig"] = archive.signature_document(changed["manifest.json"], key)
+    with zipfile.ZipFile(target, "w") as zout:
+        for name, data in changed.items():
             if data is not None:
-                zout.writestr(info.filename, data)
+                zout.writestr(name, data)
 
 
 @pytest.mark.parametrize(
@@ -145,7 +152,7 @@ def _rewrite(source, target, change):
         (lambda name, data: None if name.startswith("media/") else data, "missing from"),
         (
             lambda name, data: (
-                data.replace(b"cyplan-backup/1", b"cyplan-backup/9")
+                data.replace(b"cyplan-backup/2", b"cyplan-backup/9")
                 if name == "manifest.json"
                 else data
             ),
@@ -202,8 +209,8 @@ def test_backed_up_models_cover_every_table():
 
 
 def _rewrite_resigned(source, target, name, change):
-    """Change one member and write a manifest whose checksum matches it (a consistent but
-    wrong archive, as a buggy tool might make)."""
+    """Change one member and write a manifest whose checksum matches it, signed with the
+    key (a consistent but wrong archive, as a buggy version of cyplan might make)."""
     import hashlib
 
     with zipfile.ZipFile(source) as zin:
@@ -212,6 +219,8 @@ def _rewrite_resigned(source, target, name, change):
     manifest = json.loads(members["manifest.json"])
     manifest["checksums"][name] = hashlib.sha256(members[name]).hexdigest()
     members["manifest.json"] = json.dumps(manifest).encode()
+    key, _ = archive.signing_key()
+    members["manifest.sig"] = archive.signature_document(members["manifest.json"], key)
     with zipfile.ZipFile(target, "w") as zout:
         for member, data in members.items():
             zout.writestr(member, data)

@@ -129,3 +129,12 @@ def test_proxy_settings_come_from_the_environment(tmp_path):
         "https://plans.example.org",
         "https://cyplan.example.gov.uk",
     ]
+
+
+def test_check_deploy_warns_without_a_backup_key(tmp_path):
+    """The same production settings without CYPLAN_BACKUP_KEY: one warning, naming it."""
+    env = production_env(tmp_path)
+    env.pop("CYPLAN_BACKUP_KEY")
+    result = cyplan("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 1
+    assert "cyplan.ops.W001" in result.stderr and "CYPLAN_BACKUP_KEY" in result.stderr

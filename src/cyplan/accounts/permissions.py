@@ -4,7 +4,8 @@ Roles:
 - the public (not signed in) reads published plans and approved updates only;
 - a board member reads everything, drafts and unapproved updates included, of the plans
   their boards monitor (and every published plan, like the public);
-- an action lead records updates for the nodes they lead and reads their own updates;
+- an action lead records updates for the nodes they lead in plans they may read (not in a
+  draft plan) and reads their own updates (not a co-lead's unapproved one);
 - a plan manager edits plans, approves or returns updates, updates on behalf of a lead,
   and reads everything, the audit log included;
 - an administrator can do everything a plan manager can, and use the Django admin.
@@ -86,10 +87,39 @@ def leads_any(user, plan: Plan) -> bool:
 
 
 def can_record_update(user, node: PlanNode) -> bool:
-    """Record (or edit a not-yet-approved) progress update for a node."""
+    """Record (or edit a not-yet-approved) progress update for a node.
+
+    A lead of a node in a draft plan cannot: nothing of a draft plan reaches anyone who may
+    not read the draft, so its actions are not anyone's work until it is published.
+    """
     if node.plan.status == Plan.Status.ARCHIVED:
         return False
-    return is_manager(user) or leads_node(user, node)
+    if is_manager(user):
+        return True
+    return can_view_plan(user, node.plan) and leads_node(user, node)
+
+
+def can_read_update(user, update) -> bool:
+    """One progress update: approved ones with their plan; unapproved ones only for those who
+    may see unpublished work of the plan, and for the lead who wrote it (not a co-lead)."""
+    plan = update.node.plan
+    if update.state == update.State.APPROVED and can_view_plan(user, plan):
+        return True
+    if can_see_unpublished(user, plan):
+        return True
+    # An update whose author's account was deleted is no one's: the node's leads take it on.
+    mine = update.author_id is None or update.author_id == getattr(user, "id", None)
+    return mine and can_record_update(user, update.node)
+
+
+def can_edit_update(user, update) -> bool:
+    """Change an existing update: a manager, or its own author while it is not approved
+    (a co-lead starts their own work only once the other's update is approved)."""
+    if is_manager(user):
+        return can_record_update(user, update.node)
+    if update.state == update.State.APPROVED:
+        return False
+    return can_record_update(user, update.node) and update.author_id in (None, user.id)
 
 
 def can_review_updates(user, plan: Plan) -> bool:

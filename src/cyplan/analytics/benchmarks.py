@@ -66,10 +66,14 @@ class SourceMap:
         """Where an indicator's national series comes from, as text for people."""
         found = [f"{s.file} ({s.release})" for s in self.ees if s.indicator == code]
         found += [
-            f"lait/bds_long_0.parquet (DfE LAIT, measure {m})" for m, c in self.lait.items() if c == code
+            f"lait/bds_long_0.parquet (DfE LAIT, measure {m})"
+            for m, c in self.lait.items()
+            if c == code
         ]
         found += [
-            f"{f.get('file', 'Fingertips export')} (OHID Fingertips indicator {f['id']})" for f in self.fingertips if f["indicator"] == code
+            f"{f.get('file', 'Fingertips export')} (OHID Fingertips indicator {f['id']})"
+            for f in self.fingertips
+            if f["indicator"] == code
         ]
         return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Q
 from django.utils import timezone
 
 from cyplan.accounts import permissions
@@ -56,19 +57,25 @@ def my_work(user, today: date | None = None) -> MyWork:
     plans = Plan.objects.exclude(status=Plan.Status.ARCHIVED)
     leads = permissions.lead_matcher(user)
     for plan in plans:
+        if not permissions.can_view_plan(user, plan):  # a draft: not the lead's work yet
+            continue
         nodes = plan_nodes(plan)
         leaves = leaf_ids(nodes)
         mine = [n for n in nodes if n.id in leaves and leads(n.leads)]
         if not mine:
             continue
         period = current_period(plan.period_start, plan.period_end, plan.reporting_period, today)
-        latest = latest_updates([n.id for n in mine], public=False)
-        this_period = {
-            u.node_id: u
-            for u in ProgressUpdate.objects.filter(
-                node_id__in=[n.id for n in mine], period=period.key
+        readable = ProgressUpdate.objects.filter(node_id__in=[n.id for n in mine])
+        if manager:
+            latest = latest_updates([n.id for n in mine], public=False)
+        else:  # a co-lead's unapproved update is theirs: its status is not shown here
+            readable = readable.filter(
+                Q(state=ProgressUpdate.State.APPROVED) | Q(author=user) | Q(author__isnull=True)
             )
-        }
+            latest = {}
+            for update in readable.order_by("node_id", "-period"):
+                latest.setdefault(update.node_id, update)
+        this_period = {u.node_id: u for u in readable.filter(period=period.key)}
         for node in mine:
             update = latest.get(node.id)
             status = update.status if update else NO_UPDATE
@@ -90,6 +97,8 @@ def my_work(user, today: date | None = None) -> MyWork:
             node_id__in=list(by_id),
             state__in=[ProgressUpdate.State.RETURNED, ProgressUpdate.State.DRAFT],
         ).exclude(period=period.key)
+        if not manager:  # a co-lead's unfinished update is theirs to finish
+            outstanding = outstanding.filter(Q(author=user) | Q(author__isnull=True))
         for earlier in outstanding.order_by("period"):
             earlier_period = period_by_key(
                 earlier.period, plan.reporting_period, plan.period_start, plan.period_end

@@ -25,9 +25,13 @@ class Owed:
 
 
 def owed_updates(plan: Plan, today: date | None = None) -> list[Owed]:
-    """Every leaf of an unarchived plan that owes an update for the plan's current period."""
+    """Every leaf of a published plan that owes an update for the plan's current period.
+
+    A draft plan's actions are owed nothing (nor are its leads emailed about them): nothing of
+    a draft reaches its leads before it is published; an archived plan is finished.
+    """
     today = today or timezone.localdate()
-    if plan.status == Plan.Status.ARCHIVED:
+    if plan.status != Plan.Status.PUBLISHED:
         return []
     period = current_period(plan.period_start, plan.period_end, plan.reporting_period, today)
     nodes = list(plan.nodes.prefetch_related("leads__organisation").order_by("position"))

@@ -137,6 +137,13 @@ def save_update(
     )
     if update is not None:
         update.node = node  # already loaded: the audit entry names it
+    if update is not None and not permissions.can_edit_update(user, update):
+        if update.state == ProgressUpdate.State.APPROVED:
+            raise PermissionDenied("This update has been approved; ask a plan manager to change it")
+        raise PermissionDenied(
+            "Another lead has started the update for this period. It is theirs until it is "
+            "approved; ask them, or a plan manager, to add what you know."
+        )
     before = audit.snapshot(update)
     if update is None:
         if expected_version not in (None, 0):
@@ -217,9 +224,10 @@ def save_updates(
             update = ProgressUpdate(node=node, author=user, **values)
             created.append(update)
         else:
-            if update.state == ProgressUpdate.State.APPROVED and not manager:
+            if not permissions.can_edit_update(user, update):
                 raise PermissionDenied(
-                    f"The update of {node.key} has been approved; ask a plan manager to change it"
+                    f"The update of {node.key} has been approved, or another lead has started "
+                    "it; ask a plan manager to change it"
                 )
             for name, value in values.items():
                 setattr(update, name, value)

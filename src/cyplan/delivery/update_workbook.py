@@ -384,7 +384,6 @@ def read_update_workbook(source: str | Path | IO[bytes], user, name: str = ""):
     existing_updates = {
         u.node_id: u for u in ProgressUpdate.objects.filter(node__plan=plan, period=period.key)
     }
-    manager = permissions.is_manager(user)
     rows: list[UpdateRow] = []
     skipped = 0
     seen: dict[str, int] = {}
@@ -452,14 +451,14 @@ def read_update_workbook(source: str | Path | IO[bytes], user, name: str = ""):
                 )
             )
         existing = existing_updates.get(node.id)
-        if existing is not None and existing.state == ProgressUpdate.State.APPROVED and not manager:
+        if existing is not None and not permissions.can_edit_update(user, existing):
             problems.append(
                 Problem(
                     SHEET,
                     number,
                     "Status",
-                    f"the {period.label.split(' (')[0]} update is already approved; ask a plan "
-                    "manager to change it",
+                    f"the {period.label.split(' (')[0]} update is already approved, or another "
+                    "lead has started it; ask a plan manager to change it",
                 )
             )
         if status is not None:

@@ -71,6 +71,10 @@ def update(request, slug: str, key: str):
     due = services.due_period(node)
     chosen = request.POST.get("period") or request.GET.get("period") or due.key
     existing = ProgressUpdate.objects.filter(node=node, period=chosen).first()
+    # A co-lead's unapproved update is theirs: neither shown nor changed here.
+    someone_elses = existing is not None and not permissions.can_read_update(request.user, existing)
+    if someone_elses:
+        existing = None
     extra_errors = []
     if request.method == "POST":
         form = UpdateForm(request.POST, request.FILES, periods=periods)
@@ -81,6 +85,8 @@ def update(request, slug: str, key: str):
                     saved = _save(request, node, form, data)
             except services.ConcurrentEditError as error:
                 extra_errors.append(("id_narrative", str(error)))
+            except PermissionDenied as error:
+                extra_errors.append(("main-content", str(error)))
             except ValidationError as error:
                 for field, field_errors in error.message_dict.items():
                     target = (
@@ -119,6 +125,7 @@ def update(request, slug: str, key: str):
             "plan": node.plan,
             "form": form,
             "existing": existing,
+            "someone_elses": someone_elses,
             "due": due,
             "errors": _errors(form, extra_errors) if request.method == "POST" else [],
             "is_manager": permissions.is_manager(request.user),
@@ -212,7 +219,10 @@ def my_actions(request):
 def audit(request):
     if not permissions.can_view_audit(request.user):
         raise PermissionDenied("Only plan managers can read the audit log")
+    from cyplan.voice.permissions import visible_audit_entries
+
     entries = AuditEntry.objects.select_related("plan").order_by("-at", "-id")
+    entries = visible_audit_entries(request.user, entries)
     plan_slug = request.GET.get("plan")
     if plan_slug:
         entries = entries.filter(plan__slug=plan_slug)
@@ -252,11 +262,7 @@ def audit(request):
 def evidence(request, pk: int):
     item = get_object_or_404(EvidenceFile.objects.select_related("update__node__plan"), pk=pk)
     update = item.update
-    allowed = (
-        (update.is_public and permissions.can_view_plan(request.user, update.node.plan))
-        or permissions.can_see_unpublished(request.user, update.node.plan)
-        or permissions.leads_node(request.user, update.node)
-    )
+    allowed = permissions.can_read_update(request.user, update)
     if not allowed:
         raise PermissionDenied
     response = FileResponse(

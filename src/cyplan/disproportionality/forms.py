@@ -106,15 +106,23 @@ class EntryForm(forms.Form):
             yield main, [self[f"count_{c}"] for c, (_, m) in eth.CODES.items() if m == main]
 
 
-def node_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each plan's priorities and commitments, grouped by plan, as ``slug:key`` choices."""
-    from cyplan.plans.models import PlanNode
+def node_choices(user=None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The priorities and commitments of the plans ``user`` may read, grouped by plan, as
+    ``slug:key`` choices. A draft plan is offered only to those who may read it, and named
+    as a draft: its titles appear on the public cohort page only once it is published."""
+    from cyplan.plans.models import Plan, PlanNode
+    from cyplan.plans.queries import visible_plans
 
     groups: dict[str, list[tuple[str, str]]] = {}
-    nodes = PlanNode.objects.filter(kind__in=["ambition", "priority", "commitment"])
+    nodes = PlanNode.objects.filter(
+        kind__in=["ambition", "priority", "commitment"], plan__in=visible_plans(user)
+    )
     for node in nodes.select_related("plan").order_by("plan__title", "position"):
         label = f"{node.get_kind_display()} {node.number}: {node.title[:100]}"
-        groups.setdefault(node.plan.title, []).append((f"{node.plan.slug}:{node.key}", label))
+        group = node.plan.title
+        if node.plan.status == Plan.Status.DRAFT:
+            group += " (draft: not shown to the public until it is published)"
+        groups.setdefault(group, []).append((f"{node.plan.slug}:{node.key}", label))
     return list(groups.items())
 
 
@@ -141,7 +149,7 @@ class CohortForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compared_with"].choices = (
             [("", "Choose")]
@@ -151,7 +159,7 @@ class CohortForm(forms.Form):
             ]
             + [(f"cohort:{c.code}", f"Another cohort: {c.title}") for c in Cohort.objects.all()]
         )
-        self.node_groups = node_choices()
+        self.node_groups = node_choices(user)
         self.fields["nodes"].choices = [c for _, choices in self.node_groups for c in choices]
 
     def cohort_input(self):

@@ -360,13 +360,19 @@ def cohorts_for_node(plan_slug: str, node_key: str) -> list[Cohort]:
     )
 
 
-def plan_nodes(cohort: Cohort) -> list:
-    """The plan nodes a cohort names that exist in the loaded plans, in plan order."""
+def plan_nodes(cohort: Cohort, user=None) -> list:
+    """The plan nodes a cohort names that exist in the plans ``user`` may read, in plan order.
+
+    A node of a draft plan is left out for anyone who may not read the draft (the public
+    included), so a cohort linked to a draft priority shows nothing of it.
+    """
     from django.db.models import Q
 
     from cyplan.plans.models import PlanNode
+    from cyplan.plans.queries import visible_plans
 
     wanted = Q(pk__in=[])
     for plan_slug, node_key in cohort.nodes.values_list("plan_slug", "node_key"):
         wanted |= Q(plan__slug=plan_slug, key=node_key)
-    return list(PlanNode.objects.filter(wanted).select_related("plan").order_by("plan__slug", "id"))
+    nodes = PlanNode.objects.filter(wanted, plan__in=visible_plans(user))
+    return list(nodes.select_related("plan").order_by("plan__slug", "id"))

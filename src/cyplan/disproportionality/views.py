@@ -66,7 +66,7 @@ def cohort(request, code: str):
         "synthetic": services.is_synthetic(found),
         "query": query_without_format(request),
         "can_load": permissions.is_manager(request.user),
-        "nodes": services.plan_nodes(found),
+        "nodes": services.plan_nodes(found, request.user),
     }
     try:
         page = services.cohort_page(
@@ -191,7 +191,7 @@ def add_cohort(request):
     from cyplan.disproportionality.forms import CohortForm
 
     _require_manager(request)
-    form = CohortForm(request.POST or None)
+    form = CohortForm(request.POST or None, user=request.user)
     errors = []
     if request.method == "POST":
         if form.is_valid():

@@ -14,7 +14,15 @@ The archive (``cyplan backup FILE``) holds:
   is one (``<CYPLAN_DATA_DIR>/analytics.duckdb``). Its rows are pseudonymised; the key is
   *not* in the archive.
 
-``restore_archive`` checks the manifest and every checksum before it writes anything, refuses
+The manifest is signed: ``manifest.sig`` holds an HMAC-SHA256 of the manifest's exact bytes,
+keyed with ``CYPLAN_BACKUP_KEY`` from the environment (never written into the archive; in
+development, when it is not set, a key derived from ``DJANGO_SECRET_KEY``). Since the
+manifest holds the SHA-256 of every other member, changing any byte of the archive (a row,
+an evidence file, the store, the manifest) without the key is detected. ``read_manifest``
+refuses an archive with no signature, or one that does not match, before it trusts anything
+in the manifest. Archives are written readable by their owner only (0600).
+
+``restore_archive`` checks the signature, the manifest and every checksum before it writes anything, refuses
 a database that holds data (unless ``force``), extracts the files into a staging folder beside
 their targets, loads every row in one transaction with the rows' own ids (raw saves, as
 ``loaddata`` does, so the append-only audit log is loaded as it was), resets the id sequences,
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -46,8 +55,18 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-FORMAT = "cyplan-backup/1"
+FORMAT = "cyplan-backup/2"
+#: Archives from before signing: refused, since nothing shows they were not edited.
+UNSIGNED_FORMATS = {"cyplan-backup/1"}
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+SIGNATURE_ALGORITHM = "HMAC-SHA256"
+KEY_VARIABLE = "CYPLAN_BACKUP_KEY"
+#: Where the development key comes from when CYPLAN_BACKUP_KEY is not set (not production).
+DEVELOPMENT_KEY_CONTEXT = b"cyplan backup signing key (development only)"
+#: Archives and the folders cyplan makes for its data: the service account's only.
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 STORE_MEMBER = "analytics/analytics.duckdb"
 #: Tables not backed up: sessions are throw-away.
 SKIPPED = {"sessions.session"}
@@ -74,6 +93,68 @@ class Summary:
         tables = sum(1 for count in self.rows.values() if count)
         store = "the analytical store" if self.store else "no analytical store"
         return f"{total} rows in {tables} tables, {self.media_files} evidence files, {store}"
+
+
+def signing_key() -> tuple[bytes, str]:
+    """The backup signing key and where it came from.
+
+    ``CYPLAN_BACKUP_KEY`` from the environment (at least 16 characters). Without it, in
+    development only, a key derived from ``DJANGO_SECRET_KEY`` (HMAC-SHA256 of a fixed label):
+    fine on one machine, but anyone who knows the secret key can sign. In production the
+    variable is required.
+    """
+    value = os.environ.get(KEY_VARIABLE, "")
+    if value:
+        if len(value) < 16:
+            raise BackupError(
+                f"{KEY_VARIABLE} is too short: use at least 16 characters (64 hex digits from "
+                '`python3 -c "import secrets; print(secrets.token_hex(32))"`).'
+            )
+        return value.encode("utf-8"), KEY_VARIABLE
+    if getattr(settings, "PRODUCTION", False):
+        raise BackupError(
+            f"{KEY_VARIABLE} is not set. Backups are signed with it and restore checks the "
+            "signature: set it in the environment (the same value wherever the archives are "
+            "restored; see docs/deployment.md). Nothing was done."
+        )
+    derived = hmac.new(
+        settings.SECRET_KEY.encode("utf-8"), DEVELOPMENT_KEY_CONTEXT, hashlib.sha256
+    ).digest()
+    return derived, "the development key derived from DJANGO_SECRET_KEY"
+
+
+def sign(manifest_bytes: bytes, key: bytes) -> str:
+    return hmac.new(key, manifest_bytes, hashlib.sha256).hexdigest()
+
+
+def signature_document(manifest_bytes: bytes, key: bytes) -> bytes:
+    return json.dumps(
+        {"algorithm": SIGNATURE_ALGORITHM, "signed": MANIFEST,
+         "hmac": sign(manifest_bytes, key)}, indent=2, sort_keys=True,
+    ).encode("utf-8")  # fmt: skip
+
+
+def make_private_folder(path: Path) -> None:
+    """Create a folder (and its missing parents) readable by the owner only; an existing
+    folder cyplan owns is narrowed to 0700 too."""
+    path = Path(path)
+    missing = []
+    current = path
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=FOLDER_MODE, exist_ok=True)
+        os.chmod(folder, FOLDER_MODE)
+    if path.is_dir() and path.stat().st_uid == os.getuid():
+        os.chmod(path, FOLDER_MODE)
+
+
+def secure_data_folders() -> None:
+    """The data folder and the evidence folder: the service account's only (0700)."""
+    for folder in (Path(settings.DATA_DIR), Path(settings.MEDIA_ROOT)):
+        if folder.is_dir():
+            make_private_folder(folder)
 
 
 def cyplan_version() -> str:
@@ -175,12 +256,22 @@ def _checkpoint_store(path: Path) -> None:
 def create_archive(target: str | Path, using: str = DEFAULT_DB_ALIAS) -> Summary:
     """Write the whole instance to the zip archive ``target`` (written beside, then renamed)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    key, _ = signing_key()  # before anything is written: no key, no archive
+    if not target.parent.exists():
+        make_private_folder(target.parent)
+    secure_data_folders()
     summary = Summary()
     checksums: dict[str, str] = {}
     partial = target.with_name(target.name + ".partial")
     try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        # Owner-only from the first byte (the archive holds password hashes and children's
+        # words); os.replace keeps the mode, so the archive is 0600 whatever was there before.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        os.fchmod(descriptor, FILE_MODE)
+        with (
+            os.fdopen(descriptor, "wb") as raw,
+            zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
+        ):
             # One read transaction, so the rows are a consistent snapshot.
             with transaction.atomic(using=using):
                 if connections[using].vendor == "postgresql":
@@ -226,7 +317,9 @@ def create_archive(target: str | Path, using: str = DEFAULT_DB_ALIAS) -> Summary
                 "analytical_store": summary.store,
                 "checksums": checksums,
             }
-            zf.writestr(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
+            manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
+            zf.writestr(MANIFEST, manifest_bytes)
+            zf.writestr(SIGNATURE, signature_document(manifest_bytes, key))
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -234,8 +327,9 @@ def create_archive(target: str | Path, using: str = DEFAULT_DB_ALIAS) -> Summary
 
 
 def read_manifest(archive: str | Path) -> dict:
-    """The archive's manifest, after checking it is a cyplan backup and every checksum matches."""
+    """The archive's manifest, after checking its signature and that every checksum matches."""
     archive = Path(archive)
+    key, key_source = signing_key()
     try:
         zf = zipfile.ZipFile(archive)
     except FileNotFoundError:
@@ -244,11 +338,13 @@ def read_manifest(archive: str | Path) -> dict:
         raise BackupError(f"{archive}: not a cyplan backup (not a zip archive: {error})") from None
     with zf:
         try:
-            manifest = json.loads(zf.read(MANIFEST))
+            manifest_bytes = zf.read(MANIFEST)
+            manifest = json.loads(manifest_bytes)
         except KeyError:
             raise BackupError(f"{archive}: not a cyplan backup (no {MANIFEST})") from None
-        except ValueError as error:
+        except (ValueError, zipfile.BadZipFile, OSError) as error:
             raise BackupError(f"{archive}: {MANIFEST} is not valid JSON: {error}") from None
+        _check_signature(archive, zf, manifest, manifest_bytes, key, key_source)
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise BackupError(
                 f"{archive}: {MANIFEST} says format {manifest.get('format')!r}"
@@ -257,7 +353,8 @@ def read_manifest(archive: str | Path) -> dict:
                 + f"; this version of cyplan reads {FORMAT}"
             )
         checksums = manifest.get("checksums") or {}
-        members = {info.filename for info in zf.infolist() if not info.is_dir()} - {MANIFEST}
+        members = {info.filename for info in zf.infolist() if not info.is_dir()}
+        members -= {MANIFEST, SIGNATURE}
         problems = []
         for name in sorted(members - set(checksums)):
             problems.append(f"{name}: in the archive but not in the manifest")
@@ -285,6 +382,37 @@ def read_manifest(archive: str | Path) -> dict:
     return manifest
 
 
+def _check_signature(archive, zf, manifest, manifest_bytes, key, key_source) -> None:
+    """Refuse an unsigned archive, or one whose manifest does not match its signature."""
+    names = [info.filename for info in zf.infolist()]
+    if names.count(MANIFEST) != 1 or names.count(SIGNATURE) > 1:
+        raise BackupError(
+            f"{archive}: the archive holds {MANIFEST} or {SIGNATURE} more than once; it was "
+            "edited. Nothing was restored."
+        )
+    if SIGNATURE not in names:
+        old = isinstance(manifest, dict) and manifest.get("format") in UNSIGNED_FORMATS
+        raise BackupError(
+            f"{archive}: the archive is not signed"
+            + (" (it was made by a cyplan version from before backups were signed)" if old else "")
+            + ", so nothing shows it was not edited. Restore refuses unsigned archives. "
+            "Nothing was restored."
+        )
+    try:
+        document = json.loads(zf.read(SIGNATURE))
+        given = document["hmac"] if document.get("algorithm") == SIGNATURE_ALGORITHM else ""
+    except (ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile, OSError):
+        given = ""
+    if not isinstance(given, str) or not hmac.compare_digest(
+        given.encode("ascii", "replace"), sign(manifest_bytes, key).encode("ascii")
+    ):
+        raise BackupError(
+            f"{archive}: the signature does not match (checked with {key_source}). Either the "
+            "archive was edited after it was made, or it was signed with another key: restore "
+            f"it with the {KEY_VARIABLE} of the instance that made it. Nothing was restored."
+        )
+
+
 def _safe_member(name: str) -> bool:
     path = PurePosixPath(name)
     return not path.is_absolute() and ".." not in path.parts and "\\" not in name
@@ -306,6 +434,7 @@ def restore_archive(
     """
     archive = Path(archive)
     manifest = read_manifest(archive)
+    secure_data_folders()
     current = migration_state(using)
     if manifest.get("migrations") != current:
         theirs, ours = manifest.get("migrations") or {}, current
@@ -401,7 +530,7 @@ class _Staged:
 
 
 def _stage_files(zf: zipfile.ZipFile, manifest: dict, media: Path, store: Path) -> _Staged:
-    media.mkdir(parents=True, exist_ok=True)
+    make_private_folder(media)
     folder = Path(tempfile.mkdtemp(prefix=".restore-", dir=media))
     staged = _Staged(media, folder, [], store, None)
     try:
@@ -415,7 +544,7 @@ def _stage_files(zf: zipfile.ZipFile, manifest: dict, media: Path, store: Path) 
                 shutil.copyfileobj(source, out, CHUNK)
             staged.media.append(relative)
         if manifest.get("analytical_store"):
-            store.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(store.parent)
             staged.store = store.with_name(store.name + ".restoring")
             for name, target in ((STORE_MEMBER, staged.store),
                                  (STORE_MEMBER + ".wal", Path(f"{staged.store}.wal"))):  # fmt: skip

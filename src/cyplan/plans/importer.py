@@ -4,6 +4,13 @@ Records are matched by their stable ids, so importing the same file again change
 nothing and importing an updated file keeps every database id (and so everything that
 hangs off a node, such as progress updates). A node, strategy, promise, key figure or
 link that the file no longer mentions is removed from the plan.
+
+The area, organisations and boards are shared by the plans of an area. Importing a plan that
+is not published (a draft, or an archived plan) never changes them while another plan of the
+area is published: new ones are created, but what the file says about existing ones (a
+board's name or description, its members, whom it reports to; an organisation's name; the
+area's name) is kept aside and applied only when the plan is imported as published. So a
+draft cannot change what a published plan's pages, API and exports show.
 """
 
 from __future__ import annotations
@@ -44,6 +51,9 @@ class ImportResult:
     nodes_removed: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     node_changes: list = field(default_factory=list)
+    #: Shared records (area, organisations, boards) the file would change but that were kept
+    #: as the published plans show them, because this plan is not published.
+    kept_shared: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "Imported" if self.created else "Updated"
@@ -52,6 +62,14 @@ class ImportResult:
             f"({self.nodes_created} new, {self.nodes_updated} changed, "
             f"{self.nodes_removed} removed), {self.counts.get('strategies', 0)} strategies, "
             f"{self.counts.get('organisations', 0)} organisations, {self.counts.get('boards', 0)} boards."
+            + (
+                f" Not changed while the plan is {self.plan.status} (other plans of the area "
+                "are published; applied when it is imported as published): "
+                + "; ".join(self.kept_shared)
+                + "."
+                if self.kept_shared
+                else ""
+            )
         )
 
 
@@ -76,14 +94,26 @@ def import_plan_data(data: dict, actor=None, source: str = "") -> ImportResult:
     before and after; a node that has progress updates cannot be removed.
     """
     spec = data["plan"]
-    area, _ = _upsert(
+    status = spec.get("status", m.Plan.Status.DRAFT)
+    kept: list[str] = []
+    # Shared records are frozen for an unpublished plan while the area has published plans.
+    frozen = (
+        status != m.Plan.Status.PUBLISHED
+        and m.Plan.objects.filter(area__code=spec["area"]["code"], status=m.Plan.Status.PUBLISHED)
+        .exclude(slug=spec["slug"])
+        .exists()
+    )
+    area, _ = _upsert_shared(
         m.Area,
         {"code": spec["area"]["code"]},
         {"name": spec["area"]["name"], "old_code": spec["area"].get("old_code", "")},
+        frozen,
+        kept,
+        f"area {spec['area']['code']}",
     )
-    organisations = _import_organisations(area, data.get("organisations", []))
-    boards = _import_boards(area, data.get("boards", []), organisations)
-    role_names = _import_roles(area, data.get("roles", []))
+    organisations = _import_organisations(area, data.get("organisations", []), frozen, kept)
+    boards = _import_boards(area, data.get("boards", []), organisations, frozen, kept)
+    role_names = _import_roles(area, data.get("roles", []), frozen, kept)
 
     plan, created = _upsert(
         m.Plan,
@@ -93,7 +123,7 @@ def import_plan_data(data: dict, actor=None, source: str = "") -> ImportResult:
             "area": area,
             "period_start": date.fromisoformat(spec["period"]["start"]),
             "period_end": date.fromisoformat(spec["period"]["end"]),
-            "status": spec.get("status", m.Plan.Status.DRAFT),
+            "status": status,
             "owner_board": boards.get(spec.get("owner_board")),
             "owner": spec.get("owner", ""),
             "vision": spec.get("vision", ""),
@@ -102,7 +132,7 @@ def import_plan_data(data: dict, actor=None, source: str = "") -> ImportResult:
             "reporting_period": spec.get("reporting_period", "quarter"),
         },
     )
-    result = ImportResult(plan=plan, created=created)
+    result = ImportResult(plan=plan, created=created, kept_shared=kept)
 
     _replace_rows(
         m.PlanOrganisation.objects.filter(plan=plan).order_by("position"),
@@ -296,24 +326,49 @@ def _succession(item: dict) -> dict:
     }
 
 
-def _import_organisations(area: m.Area, items: list[dict]) -> dict[str, m.Organisation]:
+def _upsert_shared(model, lookup: dict, values: dict, frozen: bool, kept: list, label: str):
+    """``_upsert`` for a record plans share; when ``frozen``, an existing one is not changed
+    and what would have changed is noted in ``kept``."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None or not frozen:
+        return _upsert(model, lookup, values)
+    different = [name for name, value in values.items() if getattr(obj, name) != value]
+    if different:
+        kept.append(f"{label} ({', '.join(different)})")
+    return obj, False
+
+
+def _import_organisations(
+    area: m.Area, items: list[dict], frozen: bool = False, kept: list | None = None
+) -> dict[str, m.Organisation]:
+    kept = [] if kept is None else kept
     found = {}
     for item in items:
         defaults = {"name": item["name"], **_succession(item)}
         if "type" in item:
             defaults["type"] = item["type"]
-        found[item["id"]], _ = _upsert(m.Organisation, {"area": area, "key": item["id"]}, defaults)
+        found[item["id"]], _ = _upsert_shared(
+            m.Organisation, {"area": area, "key": item["id"]}, defaults, frozen, kept,
+            f"organisation {item['id']}",
+        )  # fmt: skip
     return found
 
 
-def _import_roles(area: m.Area, items: list[dict]) -> dict[str, str]:
-    """Write the file's lead roles into the area's registry; return every spelling the
-    area's registry knows (normalised) with the role's registered name."""
+def _import_roles(
+    area: m.Area, items: list[dict], frozen: bool = False, kept: list | None = None
+) -> dict[str, str]:
+    """Write the file's lead roles into the area's registry (an unpublished plan only adds
+    roles, never changes one a published plan uses); return every spelling the area's
+    registry knows (normalised) with the role's registered name."""
+    kept = [] if kept is None else kept
     for item in items:
-        _upsert(
+        _upsert_shared(
             m.LeadRole,
             {"area": area, "key": item["id"]},
             {"name": item["name"], "aliases": list(item.get("aliases", []))},
+            frozen,
+            kept,
+            f"role {item['id']}",
         )
     names: dict[str, str] = {}
     for role in m.LeadRole.objects.filter(area=area):
@@ -323,30 +378,54 @@ def _import_roles(area: m.Area, items: list[dict]) -> dict[str, str]:
 
 
 def _import_boards(
-    area: m.Area, items: list[dict], organisations: dict[str, m.Organisation]
+    area: m.Area,
+    items: list[dict],
+    organisations: dict[str, m.Organisation],
+    frozen: bool = False,
+    kept: list | None = None,
 ) -> dict[str, m.Board]:
-    boards = {}
+    kept = [] if kept is None else kept
+    boards, created = {}, set()
     for item in items:
         defaults = {"name": item["name"], **_succession(item)}
         for name in ("kind", "description"):
             if name in item:
                 defaults[name] = item[name]
-        boards[item["id"]], _ = _upsert(m.Board, {"area": area, "key": item["id"]}, defaults)
+        boards[item["id"]], new = _upsert_shared(
+            m.Board, {"area": area, "key": item["id"]}, defaults, frozen, kept,
+            f"board {item['id']}",
+        )  # fmt: skip
+        if new:
+            created.add(item["id"])
     for item in items:
         board = boards[item["id"]]
+        changeable = not frozen or item["id"] in created
         if "members" in item:
-            _replace_rows(
-                m.BoardMember.objects.filter(board=board).order_by("id"),
-                m.BoardMember,
-                [
-                    {"board": board, "organisation": organisations[key], "basis": basis}
-                    for key, basis, _ in board_members(item)
-                ],
-                ["organisation", "basis"],
-            )
+            members = [(organisations[key], basis) for key, basis, _ in board_members(item)]
+            if changeable:
+                _replace_rows(
+                    m.BoardMember.objects.filter(board=board).order_by("id"),
+                    m.BoardMember,
+                    [
+                        {"board": board, "organisation": organisation, "basis": basis}
+                        for organisation, basis in members
+                    ],
+                    ["organisation", "basis"],
+                )
+            elif set(
+                m.BoardMember.objects.filter(board=board).values_list("organisation_id", "basis")
+            ) != {(organisation.pk, basis) for organisation, basis in members}:
+                kept.append(f"board {item['id']} (members)")
         reports_to = board_reports_to(item)
         if reports_to:
-            _update(board, {"reports_to": boards[reports_to[0]], "reports_to_basis": reports_to[1]})
+            wanted = {"reports_to": boards[reports_to[0]], "reports_to_basis": reports_to[1]}
+            if changeable:
+                _update(board, wanted)
+            elif (board.reports_to_id, board.reports_to_basis) != (
+                wanted["reports_to"].pk,
+                wanted["reports_to_basis"],
+            ):
+                kept.append(f"board {item['id']} (reports_to)")
     return boards
 
 

@@ -92,12 +92,21 @@ def dotted(path: Iterable) -> str:
     return text
 
 
+#: How deep lists and mappings may nest in a plan file. The deepest real plan file nests
+#: about 6 levels (nodes, a node, its leads, a lead); 500 nested ``[`` would otherwise run
+#: the YAML parser out of stack (RecursionError) instead of giving a clear problem.
+MAX_NESTING = 50
+
+
 class _Loader(yaml.SafeLoader):
     """Safe YAML loading that keeps dates as text, so the schema sees what was written.
 
     Aliases (``*name``) are refused: a plan file never needs them, and nested aliases
-    ("billion laughs") would make a small file expand beyond memory.
+    ("billion laughs") would make a small file expand beyond memory. Nesting deeper than
+    ``MAX_NESTING`` is refused with the line and column where it goes too deep.
     """
+
+    _depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -108,7 +117,19 @@ class _Loader(yaml.SafeLoader):
                 f"an alias (*{event.anchor}) is not allowed in a plan file; write the value out",
                 event.start_mark,
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_NESTING:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"lists and mappings are nested more than {MAX_NESTING} levels deep here; "
+                "a plan file never needs that many (check the brackets)",
+                self.peek_event().start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {

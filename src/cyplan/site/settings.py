@@ -82,10 +82,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cyplan.ops.middleware.DatabaseUnavailableMiddleware",
+    "cyplan.ops.middleware.BadQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cyplan.ops.middleware.NoStoreForStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -163,7 +165,7 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL")
     if not url:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # the service account only
         url = f"sqlite:///{DATA_DIR / 'cyplan.sqlite3'}"
     config = dj_database_url.parse(
         url,
@@ -203,6 +205,9 @@ USE_TZ = True
 MEDIA_ROOT = Path(os.environ.get("CYPLAN_MEDIA_DIR") or DATA_DIR / "media")
 MEDIA_URL = "/media/"  # evidence files are served through permission-checked views, not here
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Evidence files and their folders: the service account's only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(

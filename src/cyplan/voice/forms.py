@@ -89,18 +89,24 @@ class PublicFeedbackForm(forms.Form):
         return data
 
 
-def _plan_choices():
-    return [("", "Not about one plan")] + [
-        (p.pk, p.title) for p in Plan.objects.exclude(status=Plan.Status.ARCHIVED)
-    ]
+def _readable_plans(user):
+    """The plans this person may read: a safeguarding lead who is an action lead is offered
+    no draft plan's title, priorities or promises."""
+    from cyplan.plans.queries import visible_plans
+
+    return visible_plans(user).exclude(status=Plan.Status.ARCHIVED)
 
 
-def _grouped_nodes(kinds=None, plan=None):
+def _plan_choices(user=None):
+    return [("", "Not about one plan")] + [(p.pk, p.title) for p in _readable_plans(user)]
+
+
+def _grouped_nodes(kinds=None, plan=None, user=None):
     nodes = PlanNode.objects.select_related("plan").order_by("plan__title", "position")
     if plan is not None:
         nodes = nodes.filter(plan=plan)
     else:
-        nodes = nodes.exclude(plan__status=Plan.Status.ARCHIVED)
+        nodes = nodes.filter(plan__in=_readable_plans(user))
     if kinds:
         nodes = nodes.filter(kind__in=kinds)
     groups: dict[str, list] = {}
@@ -159,10 +165,13 @@ class ItemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = _plan_choices()
-        self.fields["nodes"].choices = _grouped_nodes()
+        self.fields["plan"].choices = _plan_choices(user)
+        self.fields["nodes"].choices = _grouped_nodes(user=user)
+        self.fields["promises"].queryset = Promise.objects.filter(
+            plan__in=_readable_plans(user)
+        ).select_related("plan")
         self.fields["said_on"].initial = timezone.localdate()
 
     def details_kwargs(self) -> dict:

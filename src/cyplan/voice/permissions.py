@@ -41,3 +41,22 @@ def can_see_item(user, item) -> bool:
 
 def can_open_staff_pages(user) -> bool:
     return can_moderate(user) or is_safeguarding_lead(user)
+
+
+def visible_audit_entries(user, entries):
+    """Audit entries without those about an item flagged for safeguarding, unless the user is
+    a safeguarding lead: the log must not show a plan manager what the item's page hides
+    (that it exists, and that it was flagged)."""
+    if is_safeguarding_lead(user):
+        return entries
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from cyplan.voice.models import Feedback
+
+    flagged = (
+        Feedback.objects.filter(safeguarding=True)
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
+    return entries.exclude(object_type="feedback", object_id__in=flagged)

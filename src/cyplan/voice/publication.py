@@ -82,6 +82,8 @@ def filter_items(items: QuerySet[Feedback], *, plan=None, theme="", priority="",
     if theme:
         items = items.filter(themes__slug=theme)
     if year and str(year).isdigit():
+        if not 1 <= int(year) <= 9999:  # no date has such a year: nothing matches
+            return items.none()
         items = items.filter(said_on__year=int(year))
     if priority and plan is not None:
         nodes = list(PlanNode.objects.filter(plan=plan).only("id", "parent_id", "key"))

@@ -240,7 +240,7 @@ def safeguarding_list(request):
 def staff_new(request):
     if not can_moderate(request.user):
         raise PermissionDenied("Only plan managers can record feedback")
-    form = ItemForm(request.POST or None)
+    form = ItemForm(request.POST or None, user=request.user)
     errors = []
     if request.method == "POST":
         if form.is_valid():
@@ -302,7 +302,7 @@ def staff_item(request, pk: int):
         if leads_only(item) and can_open_staff_pages(request.user):
             raise Http404("No such item")  # do not even say that a flagged item exists
         raise PermissionDenied("Only plan managers can moderate feedback")
-    form = ItemForm(initial=_item_initial(item))
+    form = ItemForm(initial=_item_initial(item), user=request.user)
     reason_form = ReasonForm()
     action_form = SafeguardingActionForm()
     errors = []
@@ -311,7 +311,7 @@ def staff_item(request, pk: int):
         version = _posted_version(request)
         try:
             if action == "save":
-                form = ItemForm(request.POST)
+                form = ItemForm(request.POST, user=request.user)
                 if form.is_valid():
                     services.update_feedback(
                         request.user,

@@ -12,7 +12,10 @@ EPILOG = """examples:
   cyplan restore --check /srv/backups/cyplan-2026-12-01.zip
   cyplan restore --force /srv/backups/cyplan-2026-12-01.zip
 
-Restore checks the manifest and every checksum first, refuses a database that already holds
+Restore checks the archive's signature first (an HMAC of the manifest keyed with
+CYPLAN_BACKUP_KEY, the same key as the instance that made it): an unsigned archive, a wrong
+key or any edited member is refused before anything is written. Then it checks the
+manifest and every checksum, refuses a database that already holds
 data (unless --force, which replaces everything), loads the database in one transaction,
 then writes the evidence files and the analytical store. Run `cyplan migrate` on the new,
 empty database first; the archive must be at the same migration state (restore with the
@@ -37,7 +40,7 @@ class Command(ExampleCommand):
         parser.add_argument(
             "--check",
             action="store_true",
-            help="only check the archive (manifest and checksums); change nothing",
+            help="only check the archive (signature, manifest and checksums); change nothing",
         )
 
     def handle(self, *args, file, force, check, **options):
@@ -46,7 +49,7 @@ class Command(ExampleCommand):
                 manifest = read_manifest(file)
                 rows = sum(manifest.get("counts", {}).values())
                 self.stdout.write(
-                    f"{file}: a good archive from cyplan {manifest.get('cyplan_version')} "
+                    f"{file}: a good archive (signature and checksums match) from cyplan {manifest.get('cyplan_version')} "
                     f"made {manifest.get('created')} on {manifest.get('database_vendor')}: "
                     f"{rows} rows, {manifest.get('media_files')} evidence files, "
                     f"analytical store: {'yes' if manifest.get('analytical_store') else 'no'}."
