@@ -64,6 +64,7 @@ def test_production_settings_are_secure(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "cyplan.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         "CYPLAN_SAFEGUARDING_EMAIL": "safeguarding@example.org",  # else cyplan.voice.W001
+        "CYPLAN_CLIENT_IP_HEADER": "X-Forwarded-For",  # else cyplan.core.W010
         "PATH": "/usr/bin:/bin",
     }
     code = (

@@ -81,7 +81,9 @@ def test_record_edit_approve_and_publish_through_the_pages(as_manager, client):
     answer = Response.objects.get()
     assert answer.state == Response.State.DRAFT
     assert "meet two social workers" not in client.get("/you-said-we-did/").content.decode()
-    as_manager.post(f"/voice/responses/{answer.pk}/", {"action": "approve"})
+    as_manager.post(
+        f"/voice/responses/{answer.pk}/", {"action": "approve", "version": answer.version}
+    )
     assert "meet two social workers" in client.get("/you-said-we-did/").content.decode()
 
 

@@ -208,3 +208,31 @@ def test_a_lead_triaging_from_a_stale_page_is_refused():
         services.pass_to_moderation(lead, item, version=opened_at)
     item.refresh_from_db()
     assert item.safeguarding and item.triage == Feedback.Triage.KEPT
+
+
+@pytest.mark.django_db
+def test_a_stale_response_edit_is_refused():
+    """The response form carries its version too: an older form cannot undo a newer save."""
+    from .helpers import response
+
+    voice_plan()
+    a = manager("a")
+    item = published_item(a)
+    answer = response(a, item, approve=False, text=f"{NAME} asked for this")
+    opened_at = answer.version
+    client_a, client_b = Client(), Client()
+    client_a.force_login(a)
+    client_b.force_login(manager("b"))
+    form = {"action": "save", "by_whom": "Youth services", "responded_on": "2024-06-01",
+            "status": "done", "version": str(opened_at)}  # fmt: skip
+    url = f"/voice/responses/{answer.pk}/"
+    assert client_a.post(url, {**form, "text": "Young people asked for this"}).status_code == 302
+    got = client_b.post(url, {**form, "text": f"{NAME} asked for this"})
+    assert got.status_code == 400
+    assert "Someone else changed this response after you opened it" in got.content.decode()
+    answer.refresh_from_db()
+    assert NAME not in answer.text
+    stale_approve = client_b.post(url, {"action": "approve", "version": str(opened_at)})
+    assert stale_approve.status_code == 400
+    answer.refresh_from_db()
+    assert answer.state == answer.State.DRAFT

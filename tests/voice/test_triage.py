@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from cyplan.core.outbox import send_due
 from cyplan.core.models import OutboxEmail
+from cyplan.core.outbox import send_due
 from cyplan.voice import services, triage
 from cyplan.voice.models import Feedback, SafeguardingEvent
 

@@ -189,6 +189,8 @@ class Response(TimeStampedModel):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     followers_told_at = models.DateTimeField(null=True, blank=True)
+    # Raised by every change: a form opened before someone else's save cannot overwrite it.
+    version = models.PositiveIntegerField(default=1)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -518,21 +518,41 @@ def add_response(
     return response
 
 
-def update_response(user, response: Response, data: ResponseDetails) -> Response:
+def _locked_response(response: Response, version: int | None) -> Response:
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError({"version": STALE.replace("this item", "this response")})
+    return locked
+
+
+def _save_response(response: Response, locked: Response) -> None:
+    locked.version += 1
+    locked.save()
+    response.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+
+
+def update_response(
+    user, response: Response, data: ResponseDetails, *, version: int | None = None
+) -> Response:
+    """Edit a response; ``version`` is the one the form was opened at (a stale save is refused)."""
     _check_staff_access(user, response.feedback)
     errors = _check_response(response.feedback, data)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _apply_response(response, data)
-        response.save()
+        item = _locked(response.feedback)  # a flag at the same moment waits, or wins
+        _check_staff_access(user, item)
+        locked = _locked_response(response, version)
+        _apply_response(locked, data)
+        _save_response(response, locked)
         response.actions.set(data.actions)
-        _audit(user, "voice-response-edited", response.feedback, response=response.pk)
+        _audit(user, "voice-response-edited", item, response=response.pk)
     return response
 
 
-def approve_response(user, response: Response) -> Response:
-    """Publish a response, and tell the person who asked to hear back."""
+def approve_response(user, response: Response, *, version: int | None = None) -> Response:
+    """Publish a response, and tell the person who asked to hear back (in the same
+    transaction, through the outbox)."""
     if not can_moderate(user):
         raise PermissionDenied("Only plan managers can approve responses")
     with transaction.atomic():
@@ -541,9 +561,10 @@ def approve_response(user, response: Response) -> Response:
             raise ValidationError(
                 {"state": "Approve the item for publication before publishing a response to it"}
             )
-        response.state = Response.State.APPROVED
-        response.approved_by, response.approved_at = user, timezone.now()
-        response.save()
+        locked = _locked_response(response, version)
+        locked.state = Response.State.APPROVED
+        locked.approved_by, locked.approved_at = user, timezone.now()
+        _save_response(response, locked)
         _audit(user, "voice-response-approved", item, response=response.pk)
-    notify.tell_follower(response)
+        notify.tell_follower(response)
     return response

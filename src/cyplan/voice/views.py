@@ -435,7 +435,7 @@ def response_form(request, pk: int | None = None, item_pk: int | None = None):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "approve" and response is not None:
-                services.approve_response(request.user, response)
+                services.approve_response(request.user, response, version=_posted_version(request))
                 messages.success(request, "Response published.")
                 return redirect("voice:staff-item", pk=item.pk)
             form = ResponseForm(request.POST, plan=item.plan)
@@ -444,12 +444,17 @@ def response_form(request, pk: int | None = None, item_pk: int | None = None):
                 if response is None:
                     response = services.add_response(request.user, item, details)
                 else:
-                    services.update_response(request.user, response, details)
+                    services.update_response(
+                        request.user, response, details, version=_posted_version(request)
+                    )
                 messages.success(request, "Response saved. It is not public until you publish it.")
                 return redirect("voice:response-edit", pk=response.pk)
             errors = _errors(form)
         except ValidationError as error:
             errors = _errors(form, error)
+            if "version" in error.message_dict and response is not None:
+                response.refresh_from_db()  # stale: show the response as it is now
+                form = ResponseForm(initial=_response_initial(response), plan=item.plan)
     return render(
         request,
         "voice/response_form.html",
