@@ -13,6 +13,7 @@ from cyplan.outcomes.pages import node_indicators
 from cyplan.outcomes.presentation import present
 from cyplan.plans import models as m
 from cyplan.plans import queries
+from cyplan.plans import search as site_search
 
 ACTIONS_PER_PAGE = 50
 
@@ -126,6 +127,7 @@ def node_detail(request, slug: str, key: str):
             or permissions.leads_node(request.user, node),
             "due_period": due_period(node) if leaf else None,
             "links_in": queries.links_to(plan, node, request.user),
+            "links_out": queries.links_from(node, request.user),
             "query": query_without_format(request),
         },
     )
@@ -226,17 +228,22 @@ def _board_tree(children, parent):
 
 def search(request):
     text = (request.GET.get("q") or "").strip()[:200]
-    results = queries.search(request.user, text) if text else []
+    results, corrections = site_search.search(request.user, text) if text else ([], [])
     table = Table(
         caption=f"Results for {text}",
-        headers=["Plan", "Kind", "Number", "Title"],
+        headers=["Type", "Title", "Where", "Link"],
         filename="search.csv",
-        rows=[[n.plan.title, n.get_kind_display(), n.number, n.title] for n in results],
+        rows=[[r.kind, r.title, r.context, request.build_absolute_uri(r.url)] for r in results],
     )
     if wants_csv(request) and text:
         return table.csv_response()
     return render(
         request,
         "plans/search.html",
-        {"text": text, "results": results, "query": query_without_format(request)},
+        {
+            "text": text,
+            "results": results,
+            "corrections": corrections,
+            "query": query_without_format(request),
+        },
     )
