@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cyplan.accounts import permissions
-from cyplan.core.models import AuditEntry
 from cyplan.core.audit import action_text, changes_text
+from cyplan.core.models import AuditEntry
 from cyplan.core.tables import Table, query_without_format, wants_csv
 from cyplan.delivery import services
 from cyplan.delivery.forms import ReturnForm, UpdateForm

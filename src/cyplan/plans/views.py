@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from cyplan.accounts import permissions
 from cyplan.core.tables import Table, query_without, query_without_format, wants_csv
@@ -12,7 +13,10 @@ from cyplan.delivery.services import due_period
 from cyplan.outcomes.pages import node_indicators
 from cyplan.outcomes.presentation import present
 from cyplan.plans import models as m
+from cyplan.plans import area as area_figures
 from cyplan.plans import queries
+from cyplan.plans import strategies as strategy_periods
+from cyplan.plans.diagram import governance_svg
 from cyplan.plans import search as site_search
 
 ACTIONS_PER_PAGE = 50
@@ -137,15 +141,21 @@ def strategies(request, slug: str):
     plan = _plan(request, slug)
     top = list(plan.nodes.filter(parent__isnull=True).order_by("position"))
     rows = []
+    today = timezone.localdate()
     for strategy in plan.strategies.prefetch_related("aligned_to"):
+        strategy.ended = strategy_periods.has_ended(strategy.period, today)
         aligned = {n.id for n in strategy.aligned_to.all()}
         rows.append((strategy, [(node, node.id in aligned) for node in top]))
     table = Table(
         caption=f"Partner strategies and the {top[0].get_kind_display().lower() if top else 'priorit'}ies they support",
-        headers=["Strategy", "Period"]
+        headers=["Strategy", "Period", "Ended"]
         + [f"{n.get_kind_display()} {n.number}: {n.title}" for n in top],
         filename=f"{plan.slug}-strategies.csv",
-        rows=[[s.title, s.period] + ["Yes" if t else "No" for _, t in cells] for s, cells in rows],
+        rows=[
+            [s.title, s.period, "Yes" if s.ended else "No"]
+            + ["Yes" if t else "No" for _, t in cells]
+            for s, cells in rows
+        ],
     )
     if wants_csv(request):
         return table.csv_response()
@@ -164,8 +174,38 @@ def strategies(request, slug: str):
             "gaps": [g for g in gaps if g[1]],
             "coverage": coverage,
             "strategy_count": len(rows),
+            "ended": [s for s, _ in rows if s.ended],
             "query": "",
         },
+    )
+
+
+def area(request, slug: str):
+    plan = _plan(request, slug)
+    groups = area_figures.figure_groups(plan)
+    table = Table(
+        caption=f"Key figures quoted in {plan.title}",
+        headers=["Group", "Figure", "Value", "Date", "Benchmarks", "Source"],
+        filename=f"{plan.slug}-key-figures.csv",
+        rows=[
+            [
+                group.title,
+                f.label,
+                f.value_text,
+                f.date_text,
+                "; ".join(area_figures.benchmark_text(b) for b in f.benchmarks),
+                f.source,
+            ]
+            for group in groups
+            for f in group.figures
+        ],
+    )
+    if wants_csv(request):
+        return table.csv_response()
+    return render(
+        request,
+        "plans/area.html",
+        {"plan": plan, "groups": groups, "query": query_without_format(request)},
     )
 
 
@@ -208,13 +248,17 @@ def governance(request, slug: str):
     )
     if wants_csv(request):
         return table.csv_response()
+    tree = _board_tree(children, None)
     return render(
         request,
         "plans/governance.html",
         {
             "plan": plan,
             "boards": boards,
-            "tree": _board_tree(children, None),
+            "tree": tree,
+            "diagram": governance_svg(
+                tree, title=f"Governance structure of {plan.title}", owner_id=plan.owner_board_id
+            ),
             "monitors": monitors,
             "organisations": plan.organisations.order_by("planorganisation__position"),
             "query": "",
