@@ -12,12 +12,12 @@ from cyplan.delivery import dashboard
 from cyplan.delivery.services import due_period
 from cyplan.outcomes.pages import node_indicators
 from cyplan.outcomes.presentation import present
-from cyplan.plans import models as m
 from cyplan.plans import area as area_figures
+from cyplan.plans import models as m
 from cyplan.plans import queries
+from cyplan.plans import search as site_search
 from cyplan.plans import strategies as strategy_periods
 from cyplan.plans.diagram import governance_svg
-from cyplan.plans import search as site_search
 
 ACTIONS_PER_PAGE = 50
 
