@@ -53,7 +53,37 @@ def words_of(text: str) -> list[str]:
     return [w.casefold() for w in WORD.findall(text or "")]
 
 
+_VOCABULARY: dict = {}
+
+
+def _fingerprint() -> tuple:
+    """Changes whenever a plan, node, lead, organisation, board or indicator is added, changed
+    or removed: the vocabulary is rebuilt only then."""
+    from django.db.models import Count, Max
+
+    from cyplan.outcomes.models import Indicator
+
+    return (
+        tuple(m.Plan.objects.aggregate(n=Count("id"), at=Max("modified_on")).values()),
+        tuple(m.PlanNode.objects.aggregate(n=Count("id"), at=Max("modified_on")).values()),
+        m.Lead.objects.count(),
+        m.Organisation.objects.aggregate(n=Count("id"), at=Max("modified_on"))["at"],
+        m.Organisation.objects.count(),
+        m.Board.objects.count(),
+        Indicator.objects.count(),
+    )
+
+
 def vocabulary() -> set[str]:
+    """The site's vocabulary, rebuilt when its sources change (see ``_fingerprint``)."""
+    key = _fingerprint()
+    if _VOCABULARY.get("key") != key:
+        _VOCABULARY.clear()
+        _VOCABULARY.update(key=key, words=build_vocabulary())
+    return _VOCABULARY["words"]
+
+
+def build_vocabulary() -> set[str]:
     """Words the site's names and plan texts use (what a misspelt word is corrected to)."""
     words: set[str] = set()
     for fields in (
