@@ -211,3 +211,15 @@ def test_a_returned_update_counts_as_returned_not_as_its_status(client):
         "Returned to the lead" in html
         and "Off track" not in html.split("<main")[1].split("Updates")[0]
     )
+
+
+def test_the_updates_csv_names_periods_as_people_say_them(client):
+    make_plan()
+    manager = make_user("manager", Role.PLAN_MANAGER)
+    node = PlanNode.objects.get(key="p1-c1-a")
+    update = services.save_update(
+        manager, node, UpdateInput("2024-25-Q3", "on_track", "Fine."), submit=True
+    )
+    services.approve(manager, update)
+    csv = client.get("/plans/test-plan/p1-c1-a/?format=csv").content.decode()
+    assert "Q3 2024/25" in csv and "2024-25-Q3" not in csv

@@ -82,7 +82,7 @@ def node_detail(request, slug: str, key: str):
         filename=f"{plan.slug}-{node.key}-updates.csv",
         rows=[
             [
-                u.period,
+                u.period_label,
                 u.get_status_display(),
                 u.rag_shown,
                 u.narrative,
