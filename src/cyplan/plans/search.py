@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from cyplan.accounts import permissions
 from cyplan.plans import models as m
+from cyplan.plans.models import Lead
 
 MAX_WORDS = 8
 MIN_SIMILARITY = 0.8
@@ -162,11 +163,14 @@ def search(user, text: str, limit: int = 50) -> tuple[list[Result], list[str]]:
             )
         )
         .select_related("plan")
+        .only("id", "key", "kind", "number", "title", "position", "plan__slug", "plan__title")
         .distinct()
         .order_by("plan__title", "position")
     )
     query_key = lead_key(text)
-    found = list(nodes.prefetch_related("leads")[: limit * 2])
+    found = list(
+        nodes.prefetch_related(Prefetch("leads", Lead.objects.only("node_id", "role")))[:limit]
+    )
     found.sort(key=lambda n: not any(lead_key(x.role) == query_key for x in n.leads.all()))
     node_results = []
     for node in found[:limit]:
@@ -243,10 +247,14 @@ def _updates(user, plans, expanded, limit) -> list[Result]:
     updates = ProgressUpdate.objects.filter(node__plan__in=plans).filter(
         _all_words(expanded, ["narrative"])
     )
-    staff_plans = [p.id for p in plans if permissions.can_see_unpublished(user, p)]
+    staff_plans = [p.id for p in list(plans) if permissions.can_see_unpublished(user, p)]
     updates = updates.filter(Q(state=ProgressUpdate.State.APPROVED) | Q(node__plan__in=staff_plans))
     out = []
-    for update in updates.select_related("node__plan").order_by("-period")[:limit]:
+    fields = ["period", "status", "narrative", "node__key", "node__kind", "node__number"]
+    fields += ["node__title", "node__plan__slug"]
+    for update in (
+        updates.select_related("node__plan").only(*fields).order_by("-period")[: limit // 2]
+    ):
         node = update.node
         out.append(
             Result(
