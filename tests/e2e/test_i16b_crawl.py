@@ -67,6 +67,7 @@ def crawl(page, base: str, seeds: list[str]) -> list[tuple[str, int, int]]:
         seen_patterns.add(key)
         page.goto(url)
         visited += 1
+        assert page.locator("h1").count() == 1, path  # a whole page, with one heading
         width, screen = page.evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )

@@ -26,6 +26,9 @@ def test_a_councillor_named_in_a_plan_is_found(client, builtin_plans):
     ]
     html = client.get("/search/?q=Lymer").content.decode()
     assert "Plan</strong>" in html
+    assert '<h1 class="govuk-heading-xl">Search</h1>' in html
+    assert "<title>Search: Lymer – cyplan</title>" in html
+    assert 'value="Lymer"' in html  # the search box keeps what was searched for
 
 
 def test_youth_club_finds_the_plan_text_and_a_published_voice_item_only(builtin_plans):
