@@ -8,6 +8,8 @@ PY_STAMP := $(VENV)/.cyplan-installed
 JS_STAMP := node_modules/.cyplan-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the site is served on: emails and the set-up messages link to it.
+export CYPLAN_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint format bench deps browser system clean-db help
 
@@ -60,6 +62,7 @@ run: deps
 	$(BIN)/cyplan data load-key-figures
 	$(BIN)/cyplan data load-shared
 	$(BIN)/cyplan demo
+	@echo "Serving cyplan on $(CYPLAN_SITE_URL)/ (Ctrl+C stops it)."
 	@# The task worker (board packs, the email outbox) runs beside the web server and stops with it.
 	$(BIN)/cyplan db_worker --no-startup-delay & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -106,6 +106,22 @@ def build_plan():
             for i in range(12)
         ],
         "nodes": nodes,
+        # 100 quoted figures in 10 groups (the priorities), each with two benchmarks.
+        "key_figures": [
+            {
+                "id": f"figure-{i}",
+                "label": f"children in the benchmark group {i}",
+                "value": i,
+                "value_text": f"{i}%",
+                "unit": "percent",
+                "section": f"p{i % PRIORITIES + 1}",
+                "benchmarks": [
+                    {"area": "London", "value": i + 1, "value_text": f"{i + 1}%"},
+                    {"area": "England", "value_text": "similar to England"},
+                ],
+            }
+            for i in range(100)
+        ],
     }
     plan = import_plan_data(data).plan
     periods = periods_between(plan.period_start, plan.period_end, "quarter")[:QUARTERS]
@@ -172,6 +188,10 @@ def main() -> int:
             ("strategies", public, "/plans/bench-plan/strategies/"),
             ("governance", public, "/plans/bench-plan/governance/"),
             ("search", public, "/search/?q=mental+health"),
+            ("search, misspelt", public, "/search/?q=mentl+helth"),
+            ("search, a lead", public, "/search/?q=Lead+role+3"),
+            ("search (manager)", as_manager, "/search/?q=quarter+update"),
+            ("about the area", public, "/plans/bench-plan/area/"),
             ("my actions (lead)", as_lead, "/my-actions/"),
             ("API plan", public, "/api/plans/bench-plan/"),
         ]

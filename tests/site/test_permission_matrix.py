@@ -35,6 +35,7 @@ MATRIX = {
     "plans:plan": ("/plans/test-plan/", ALL_OK),
     "plans:strategies": ("/plans/test-plan/strategies/", ALL_OK),
     "plans:governance": ("/plans/test-plan/governance/", ALL_OK),
+    "plans:area": ("/plans/test-plan/area/", ALL_OK),
     "plans:node": ("/plans/test-plan/p1-c1-a/", ALL_OK),
     "delivery:update": (
         "/plans/test-plan/p1-c1-a/update/",

@@ -18,12 +18,14 @@ from cyplan.delivery.models import ProgressUpdate, Status
 from cyplan.delivery.rollup import (
     FINISHED,
     NO_UPDATE,
+    RETURNED,
     STATUS_LABELS,
     LatestUpdate,
     Rollup,
     is_overdue,
     latest_updates,
     leaf_ids,
+    leaf_status,
     plan_rollup,
     total,
 )
@@ -80,7 +82,7 @@ def plan_overview(plan: Plan, user, today: date | None = None) -> PlanOverview:
     for node in nodes:
         if node.id in leaves:
             update = latest.get(node.id)
-            status = update.status if update else NO_UPDATE
+            status = leaf_status(update)
             rows.append(LeafRow(node, update, status, is_overdue(node.target_date, status, today)))
     return PlanOverview(
         plan=plan,
@@ -157,7 +159,7 @@ def filter_choices(overview: PlanOverview) -> dict:
                 organisations[lead.organisation_key] = lead.organisation_name
     boards = Board.objects.filter(monitoring__plan=overview.plan).distinct().order_by("name")
     return {
-        "statuses": [(s, STATUS_LABELS[s]) for s in [*Status.values, NO_UPDATE]]
+        "statuses": [(s, STATUS_LABELS[s]) for s in [*Status.values, RETURNED, NO_UPDATE]]
         + [("overdue", "Overdue")],
         "organisations": sorted(organisations.items(), key=lambda item: item[1]),
         "boards": [(b.key, b.name) for b in boards],

@@ -80,7 +80,11 @@ class ProgressUpdate(TimeStampedModel):
         indexes = [models.Index(fields=["state", "node"]), models.Index(fields=["node", "period"])]
 
     def __str__(self) -> str:
-        return f"{self.node.key} {self.period}: {self.get_status_display()}"
+        # Names, not internals: the action as people know it, the period as they say it.
+        from cyplan.delivery.periods import label_for_key
+
+        node = f"{self.node.get_kind_display()} {self.node.number}".strip()
+        return f"{node}: {self.node.title[:120]} ({self.node.plan.title}), {label_for_key(self.period)}: {self.get_status_display()}"
 
     @property
     def period_label(self) -> str:
@@ -111,3 +115,6 @@ class EvidenceFile(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Evidence file {self.original_name}"

@@ -8,10 +8,15 @@ The rule (also in docs/delivery.md):
 - A leaf is **overdue** when its target date has passed and its status is not complete or
   dropped. It is **due** when it has no submitted or approved update for the current period
   and is not complete or dropped.
+- A leaf whose latest update was returned to its lead (staff see these; the public sees
+  approved updates only) is "returned": what it reported is not yet accepted, so it counts
+  as returned, never as the status it claimed.
 - A parent's roll-up counts its leaves' statuses. Its overall status is the worst that
-  applies: off track if any leaf is off track; else at risk if any is at risk; else complete
-  if every leaf is complete or dropped (and at least one is complete); else on track if any
-  is on track or complete; else not started (or no update, when none has one).
+  applies: off track if any leaf is off track; else at risk if any is at risk; else, when
+  more than half of its leaves have no accepted update (no update, or returned), "no update"
+  ("returned" when returned ones are the more); else complete if every leaf is complete or
+  dropped (and at least one is complete); else on track if any is on track or complete;
+  else not started (or no update, when none has one).
 - Progress is the share of leaves (not dropped) that are complete.
 """
 
@@ -27,11 +32,16 @@ from cyplan.delivery.models import ProgressUpdate, Status
 from cyplan.plans.models import PlanNode
 
 NO_UPDATE = "no_update"
-STATUS_LABELS = dict(Status.choices) | {NO_UPDATE: "No update yet"}
+RETURNED = "returned"
+STATUS_LABELS = dict(Status.choices) | {
+    NO_UPDATE: "No update yet",
+    RETURNED: "Returned to the lead",
+}
 #: Worst first: the order a board wants to read them in.
 STATUS_ORDER = [
     Status.OFF_TRACK,
     Status.AT_RISK,
+    RETURNED,
     NO_UPDATE,
     Status.NOT_STARTED,
     Status.ON_TRACK,
@@ -56,13 +66,15 @@ class Rollup:
             return Status.OFF_TRACK
         if c[Status.AT_RISK]:
             return Status.AT_RISK
+        if 2 * (c[NO_UPDATE] + c[RETURNED]) > self.leaves:  # mostly unknown: say so
+            return RETURNED if c[RETURNED] > c[NO_UPDATE] else NO_UPDATE
         if c[Status.COMPLETE] and c[Status.COMPLETE] + c[Status.DROPPED] == self.leaves:
             return Status.COMPLETE
         if c[Status.ON_TRACK] or c[Status.COMPLETE]:
             return Status.ON_TRACK
         if c[Status.NOT_STARTED]:
             return Status.NOT_STARTED
-        return NO_UPDATE
+        return RETURNED if c[RETURNED] > c[NO_UPDATE] else NO_UPDATE
 
     @property
     def status_label(self) -> str:
@@ -72,6 +84,11 @@ class Rollup:
     def percent_complete(self) -> int:
         live = self.leaves - self.counts[Status.DROPPED]
         return round(100 * self.counts[Status.COMPLETE] / live) if live else 0
+
+    @property
+    def without_update(self) -> int:
+        """Leaves with no accepted update: none at all, or returned to the lead."""
+        return self.counts[NO_UPDATE] + self.counts[RETURNED]
 
     def ordered_counts(self) -> list[tuple[str, str, int]]:
         return [(s, STATUS_LABELS[s], self.counts[s]) for s in STATUS_ORDER if self.counts[s]]
@@ -123,6 +140,16 @@ def latest_updates(node_ids, *, public: bool) -> dict[int, LatestUpdate]:
     return {row[1]: LatestUpdate(*row) for row in rows}
 
 
+def leaf_status(update: LatestUpdate | None) -> str:
+    """What a leaf counts as: its latest update's status, "returned" when that update was
+    returned to the lead, "no update" when it has none."""
+    if update is None:
+        return NO_UPDATE
+    if update.state == ProgressUpdate.State.RETURNED:
+        return RETURNED
+    return update.status
+
+
 def plan_rollup(nodes, latest: dict[int, LatestUpdate], today: date) -> dict[int, Rollup]:
     """A Rollup for every node id (leaves included), from the given latest updates."""
     leaves = leaf_ids(nodes)
@@ -131,8 +158,7 @@ def plan_rollup(nodes, latest: dict[int, LatestUpdate], today: date) -> dict[int
     for node in nodes:
         if node.id not in leaves:
             continue
-        update = latest.get(node.id)
-        status = update.status if update else NO_UPDATE
+        status = leaf_status(latest.get(node.id))
         own = Rollup(counts=Counter({status: 1}), leaves=1)
         own.overdue = int(is_overdue(node.target_date, status, today))
         current = node

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cyplan.accounts import permissions
+from cyplan.core.audit import action_text, changes_text
 from cyplan.core.models import AuditEntry
 from cyplan.core.tables import Table, query_without_format, wants_csv
 from cyplan.delivery import services
@@ -229,17 +230,16 @@ def audit(request):
     entries = list(entries[:500])
     table = Table(
         caption="Audit log (latest 500 changes)",
-        headers=["When", "Who", "What", "Object", "Plan", "Before", "After"],
+        headers=["When", "Who", "What", "Object", "Plan", "Changes"],
         filename="audit-log.csv",
         rows=[
             [
                 e.at.isoformat(),
                 e.actor_name,
-                e.action,
+                action_text(e.action),
                 e.object_repr,
-                e.plan.slug if e.plan else "",
-                e.before,
-                e.after,
+                e.plan.title if e.plan else "",
+                changes_text(e.before, e.after),
             ]
             for e in entries
         ],

@@ -75,7 +75,7 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         shown = self.symbol or self.value
-        return f"{self.indicator.code} {self.area_name} {self.period}: {shown}"
+        return f"{self.indicator.title}, {self.area_name or self.area_code}, {self.period}: {shown}"
 
 
 class AreaGroup(models.Model):
@@ -135,6 +135,4 @@ class IndicatorTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.indicator.code} {self.area_code} {self.period or 'any period'}: {self.value:g}"
-        )
+        return f"Target for {self.indicator.title}, {self.area_code}, {self.period or 'any period'}: {self.value:g}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.urls import reverse
 
 from cyplan.accounts import permissions
 from cyplan.plans import models as m
@@ -66,3 +67,35 @@ def search(user, text: str, limit: int = 100) -> list[m.PlanNode]:
             | Q(sections__icontains=word)
         )
     return list(nodes.order_by("plan__title", "position")[:limit])
+
+
+def links_from(node: m.PlanNode, user=None) -> list[dict]:
+    """The node's links to other plans, named (plan title, node number and title), never by
+    their slugs and keys. A link to a plan the user may not see, or that is not loaded, is
+    named by what the plan file says, without a link."""
+    links = list(node.links_out.all())
+    if not links:
+        return []
+    plans = {
+        p.slug: p for p in visible_plans(user).filter(slug__in={k.to_plan_slug for k in links})
+    }
+    targets = {
+        (n.plan.slug, n.key): n
+        for n in m.PlanNode.objects.filter(
+            plan__in=plans.values(), key__in={k.to_node_key for k in links if k.to_node_key}
+        ).select_related("plan")
+    }
+    named = []
+    for link in links:
+        plan = plans.get(link.to_plan_slug)
+        target = targets.get((link.to_plan_slug, link.to_node_key)) if link.to_node_key else None
+        if plan is None or (link.to_node_key and target is None):
+            name, url = "a plan that is not published here", None
+        elif target is not None:
+            label = f"{target.get_kind_display()} {target.number}".strip()
+            name = f"{plan.title}, {label}: {target.title}"
+            url = reverse("plans:node", args=[plan.slug, target.key])
+        else:
+            name, url = plan.title, reverse("plans:plan", args=[plan.slug])
+        named.append({"link": link, "name": name, "url": url, "inferred": link.basis == "inferred"})
+    return named

@@ -9,5 +9,6 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),
     path("plans/<slug:slug>/strategies/", views.strategies, name="strategies"),
     path("plans/<slug:slug>/governance/", views.governance, name="governance"),
+    path("plans/<slug:slug>/area/", views.area, name="area"),
     path("plans/<slug:slug>/<slug:key>/", views.node_detail, name="node"),
 ]

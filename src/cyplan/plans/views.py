@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from cyplan.accounts import permissions
 from cyplan.core.tables import Table, query_without, query_without_format, wants_csv
@@ -11,8 +12,12 @@ from cyplan.delivery import dashboard
 from cyplan.delivery.services import due_period
 from cyplan.outcomes.pages import node_indicators
 from cyplan.outcomes.presentation import present
+from cyplan.plans import area as area_figures
 from cyplan.plans import models as m
 from cyplan.plans import queries
+from cyplan.plans import search as site_search
+from cyplan.plans import strategies as strategy_periods
+from cyplan.plans.diagram import governance_svg
 
 ACTIONS_PER_PAGE = 50
 
@@ -77,7 +82,7 @@ def node_detail(request, slug: str, key: str):
         filename=f"{plan.slug}-{node.key}-updates.csv",
         rows=[
             [
-                u.period,
+                u.period_label,
                 u.get_status_display(),
                 u.rag_shown,
                 u.narrative,
@@ -126,6 +131,7 @@ def node_detail(request, slug: str, key: str):
             or permissions.leads_node(request.user, node),
             "due_period": due_period(node) if leaf else None,
             "links_in": queries.links_to(plan, node, request.user),
+            "links_out": queries.links_from(node, request.user),
             "query": query_without_format(request),
         },
     )
@@ -135,15 +141,21 @@ def strategies(request, slug: str):
     plan = _plan(request, slug)
     top = list(plan.nodes.filter(parent__isnull=True).order_by("position"))
     rows = []
+    today = timezone.localdate()
     for strategy in plan.strategies.prefetch_related("aligned_to"):
+        strategy.ended = strategy_periods.has_ended(strategy.period, today)
         aligned = {n.id for n in strategy.aligned_to.all()}
         rows.append((strategy, [(node, node.id in aligned) for node in top]))
     table = Table(
         caption=f"Partner strategies and the {top[0].get_kind_display().lower() if top else 'priorit'}ies they support",
-        headers=["Strategy", "Period"]
+        headers=["Strategy", "Period", "Ended"]
         + [f"{n.get_kind_display()} {n.number}: {n.title}" for n in top],
         filename=f"{plan.slug}-strategies.csv",
-        rows=[[s.title, s.period] + ["Yes" if t else "No" for _, t in cells] for s, cells in rows],
+        rows=[
+            [s.title, s.period, "Yes" if s.ended else "No"]
+            + ["Yes" if t else "No" for _, t in cells]
+            for s, cells in rows
+        ],
     )
     if wants_csv(request):
         return table.csv_response()
@@ -162,6 +174,7 @@ def strategies(request, slug: str):
             "gaps": [g for g in gaps if g[1]],
             "coverage": coverage,
             "strategy_count": len(rows),
+            "ended": [s for s, _ in rows if s.ended],
             "query": "",
         },
     )
@@ -169,6 +182,35 @@ def strategies(request, slug: str):
 
 # How pages say that a link is not printed in the plan but is our reading of it.
 READING = "a reading of the plan, which does not say so in words"
+
+
+def area(request, slug: str):
+    plan = _plan(request, slug)
+    groups = area_figures.figure_groups(plan)
+    table = Table(
+        caption=f"Key figures quoted in {plan.title}",
+        headers=["Group", "Figure", "Value", "Date", "Benchmarks", "Source"],
+        filename=f"{plan.slug}-key-figures.csv",
+        rows=[
+            [
+                group.title,
+                f.label,
+                f.value_text,
+                f.date_text,
+                "; ".join(area_figures.benchmark_text(b) for b in f.benchmarks),
+                f.source,
+            ]
+            for group in groups
+            for f in group.figures
+        ],
+    )
+    if wants_csv(request):
+        return table.csv_response()
+    return render(
+        request,
+        "plans/area.html",
+        {"plan": plan, "groups": groups, "query": query_without_format(request)},
+    )
 
 
 def governance(request, slug: str):
@@ -227,13 +269,17 @@ def governance(request, slug: str):
     )
     if wants_csv(request):
         return table.csv_response()
+    tree = _board_tree(children, None)
     return render(
         request,
         "plans/governance.html",
         {
             "plan": plan,
             "boards": boards,
-            "tree": _board_tree(children, None),
+            "tree": tree,
+            "diagram": governance_svg(
+                tree, title=f"Governance structure of {plan.title}", owner_id=plan.owner_board_id
+            ),
             "monitors": monitors,
             "organisations": plan.organisations.order_by("planorganisation__position"),
             "query": "",
@@ -247,17 +293,22 @@ def _board_tree(children, parent):
 
 def search(request):
     text = (request.GET.get("q") or "").strip()[:200]
-    results = queries.search(request.user, text) if text else []
+    results, corrections = site_search.search(request.user, text) if text else ([], [])
     table = Table(
         caption=f"Results for {text}",
-        headers=["Plan", "Kind", "Number", "Title"],
+        headers=["Type", "Title", "Where", "Link"],
         filename="search.csv",
-        rows=[[n.plan.title, n.get_kind_display(), n.number, n.title] for n in results],
+        rows=[[r.kind, r.title, r.context, request.build_absolute_uri(r.url)] for r in results],
     )
     if wants_csv(request) and text:
         return table.csv_response()
     return render(
         request,
         "plans/search.html",
-        {"text": text, "results": results, "query": query_without_format(request)},
+        {
+            "text": text,
+            "results": results,
+            "corrections": corrections,
+            "query": query_without_format(request),
+        },
     )

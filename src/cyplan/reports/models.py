@@ -37,8 +37,23 @@ class ReportJob(models.Model):
     @property
     def subject(self) -> str:
         """What the report is about: the board, or the plan, and its period."""
-        what = self.params.get("board") or self.params.get("plan") or ""
+        from cyplan.delivery.periods import label_for_key
+        from cyplan.plans.models import Board, Plan
+
+        # Names, not slugs: "Children's Executive Board, Q3 2024/25".
+        board, plan = self.params.get("board"), self.params.get("plan")
+        if board:
+            what = Board.objects.filter(key=board).values_list("name", flat=True).first() or board
+        elif plan:
+            what = Plan.objects.filter(slug=plan).values_list("title", flat=True).first() or plan
+        else:
+            what = ""
         period = self.params.get("period")
+        if period:
+            try:
+                period = label_for_key(str(period))
+            except (ValueError, IndexError):
+                pass
         return f"{what}, {period}" if period else what
 
     @property
@@ -46,4 +61,5 @@ class ReportJob(models.Model):
         return self.params.get("audience") == "public"
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.params} ({self.get_state_display()})"
+        kind = "Scrutiny report" if self.kind == "scrutiny" else "Board pack"
+        return f"{kind} for {self.subject} ({self.get_state_display()})"

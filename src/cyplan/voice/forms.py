@@ -35,6 +35,10 @@ EASY_ABOUT_ME = [
     ("parent_carer", "I look after a child"),
 ]
 
+# <input type="date"> reads and writes ISO dates; the en-GB input format (27/03/2025) would
+# leave the field empty in the browser, so the date is written as 2025-03-27.
+ISO_DATE = forms.DateInput(format="%Y-%m-%d")
+
 
 class PublicFeedbackForm(forms.Form):
     text = forms.CharField(
@@ -131,6 +135,7 @@ class ItemForm(forms.Form):
     )
     said_on = forms.DateField(
         label="When it was said",
+        widget=ISO_DATE,
         error_messages={
             "required": "Enter the date it was said",
             "invalid": "Enter a real date, for example 2025-03-27",
@@ -196,6 +201,7 @@ class ResponseForm(forms.Form):
         error_messages={"required": "Say which team, service or organisation did it"},
     )
     responded_on = forms.DateField(
+        widget=ISO_DATE,
         label="When",
         error_messages={
             "required": "Enter the date",

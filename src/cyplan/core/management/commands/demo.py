@@ -1,7 +1,11 @@
 """``cyplan demo``: create the demo accounts and example updates, and say how to sign in."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+from django.urls import reverse
 
 from cyplan.core.demo import create_demo_accounts, create_example_updates
 from cyplan.disproportionality.demo import load_synthetic_data
@@ -19,9 +23,19 @@ class Command(BaseCommand):
             raise CommandError(
                 "demo accounts are for development only; they are never made in production"
             )
-        accounts = create_demo_accounts()
-        made = create_example_updates()
-        load_synthetic_data()  # synthetic disproportionality cohorts, labelled as such
+        # Emails the demo data sets off (the safeguarding alert for the flagged example) are
+        # written to files, not printed in the middle of the set-up output.
+        outbox = Path(settings.DATA_DIR) / "emails"
+        before = set(outbox.glob("*.log")) if outbox.exists() else set()
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(outbox),
+        ):
+            accounts = create_demo_accounts()
+            made = create_example_updates()
+            load_synthetic_data()  # synthetic disproportionality cohorts, labelled as such
+        written = (set(outbox.glob("*.log")) if outbox.exists() else set()) - before
+        site = settings.CYPLAN_SITE_URL.rstrip("/")
         plans = Plan.objects.count()
         out = self.stdout
         out.write("")
@@ -30,8 +44,12 @@ class Command(BaseCommand):
             out.write(
                 f"Made {made} example progress updates (labelled 'Example' wherever they appear)."
             )
-        out.write("Open http://127.0.0.1:8000/ to read the plans; no sign-in is needed for that.")
-        out.write("Sign in at http://127.0.0.1:8000/accounts/sign-in/ as (development only):")
+        if written:
+            out.write(
+                f"Emails the demo data set off were written to {outbox}/ (not sent, not shown here)."
+            )
+        out.write(f"Open {site}/ to read the plans; no sign-in is needed for that.")
+        out.write(f"Sign in at {site}{reverse('accounts:login')} as (development only):")
         for account in accounts:
             out.write(
                 f"  {account.username:<8} password {account.password:<18} {account.description}"
@@ -43,5 +61,4 @@ class Command(BaseCommand):
             f"  {name:<8} password {password:<18} safeguarding lead: the only one who sees "
             "feedback flagged as a possible disclosure"
         )
-        out.write("Press Ctrl+C to stop the server.")
         out.write("")
