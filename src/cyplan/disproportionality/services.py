@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from cyplan.analytics import disproportionality as dp
-from cyplan.analytics import ethnicity as eth
 from cyplan.analytics.forest_plot import forest_plot
 from cyplan.core.tables import Table
 from cyplan.disproportionality.models import Cohort, CohortCount, DenominatorCount
@@ -157,13 +156,23 @@ def analyses(
 
 
 def reference_choices(cohort: Cohort, characteristic: str, area_code: str) -> list[tuple[str, str]]:
-    population = denominator_counts(cohort, area_code, characteristic)
-    groups = sorted({g for year in population.values() for g in year}, key=eth.group_order)
-    default = [("WBRI", "White British children")] if "WBRI" in groups else []
+    """The rows a reader may compare with: the rows of the analysis, the same whatever the
+    reference (merges and suppression never depend on it), with a population every year."""
+    try:
+        every = analyses(cohort, characteristic, area_code)
+    except NoData:
+        return []
+    keys: dict[str, str] = {}
+    for row in every[0].groups:
+        if all(
+            any(r.key == row.key and r.population is not None for r in a.groups) for a in every
+        ):
+            keys[row.key] = row.children
+    default = [("WBRI", keys.pop("WBRI"))] if "WBRI" in keys else []
     return (
         default
         + [(dp.ALL_OTHER, "All other children")]
-        + [(g, eth.children_phrase(g)) for g in groups if g != "WBRI"]
+        + [(key, text[0].upper() + text[1:]) for key, text in keys.items()]
     )
 
 
