@@ -256,9 +256,7 @@ class _Auditor:
             coefs = {i: c for i, c in coefs.items() if c}
             return (coefs, rhs) if coefs else None
 
-        equal = [
-            row([(g.total, 1)] + [(m, -1) for m in g.members]) for g in self.groups
-        ]
+        equal = [row([(g.total, 1)] + [(m, -1) for m in g.members]) for g in self.groups]
         below = [row([(a, 1), (b, -1)]) for a, b in self.at_most]
         lower = tuple(1 if k in published and self.values[k] is not None else 0 for k in keys)
         return _System(

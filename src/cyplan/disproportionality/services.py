@@ -164,9 +164,7 @@ def reference_choices(cohort: Cohort, characteristic: str, area_code: str) -> li
         return []
     keys: dict[str, str] = {}
     for row in every[0].groups:
-        if all(
-            any(r.key == row.key and r.population is not None for r in a.groups) for a in every
-        ):
+        if all(any(r.key == row.key and r.population is not None for r in a.groups) for a in every):
             keys[row.key] = row.children
     default = [("WBRI", keys.pop("WBRI"))] if "WBRI" in keys else []
     return (
