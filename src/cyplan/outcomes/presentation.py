@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from cyplan.analytics.disclosure import disclose_count, suppress_rate
+from cyplan.analytics.disclosure import disclose_count, suppress_rate, suppress_table
 from cyplan.outcomes.comparison import format_number
 
 SYMBOL_WORDS = {
@@ -55,8 +55,7 @@ def present(value, unit: str, *, public: bool) -> Shown:
     limit = threshold()
     if getattr(value, "symbol", "") and value.value is None:
         return Shown(value.symbol, "", "", value.symbol == "c", False)
-    numerator = disclose_count(_count(value.numerator), limit, public)
-    denominator = disclose_count(_count(value.denominator), limit, public)
+    numerator, denominator = counts_shown(value.numerator, value.denominator, limit, public)
     if unit == "count":
         main = disclose_count(_count(value.value), limit, public)
     else:
@@ -74,6 +73,23 @@ def present(value, unit: str, *, public: bool) -> Shown:
         suppressed=suppressed and public,
         revealed_to_staff=suppressed and not public,
     )
+
+
+def counts_shown(numerator, denominator, limit: int, public: bool):
+    """Disclosure control of a numerator and its denominator, complement included.
+
+    When the numerator is part of the denominator (x of n), showing both shows n − x too: 98
+    of 100 gives away the 2 not counted. The complement is audited as an unpublished part of
+    the denominator (``suppress_table``), so a small one hides the numerator as well.
+    """
+    x, n = _count(numerator), _count(denominator)
+    if isinstance(x, int) and isinstance(n, int) and 0 <= x <= n:
+        cells = {"numerator": x, "denominator": n, "rest": n - x}
+        result = suppress_table(
+            cells, [("denominator", ("numerator", "rest"))], limit, public, unpublished=["rest"]
+        )
+        return result["numerator"], result["denominator"]
+    return disclose_count(x, limit, public), disclose_count(n, limit, public)
 
 
 def _count(number):
