@@ -158,3 +158,50 @@ def test_all_zero_proportions_are_flat():
     """0 of 100 every year has no variation: no significant change, χ² = 0."""
     result = trend(proportion_points([0] * 5), "proportion")
     assert (result.direction, result.statistic) == ("no significant change", 0.0)
+
+
+BROMLEY_EHCP = [  # EHC plans issued within 20 weeks, Bromley (SEN2): issued in time / issued
+    ("2020", 256, 453),  # 56.5%
+    ("2021", 177, 476),  # 37.2%
+    ("2022", 120, 441),  # 27.2%
+    ("2023", 165, 577),  # 28.6%
+    ("2024", 326, 719),  # 45.3%
+]
+
+
+def test_bromley_ehcp_series_is_no_significant_change_outlier_found():
+    """Issue 14, finding 6. The chi-squared test is significant:
+    O = 1044, N = 2666, p = 0.39160; ΣNT = 8631, ΣTO = 3260, U = 3260 − 1044 × 8631/2666 = −119.87;
+    S_TT = 33533 − 8631²/2666 = 5590.4; χ² = 119.87² / (0.3916 × 0.6084 × 5590.4) = 10.79 > 9.5495.
+    The unweighted slope of the percentages is (−2×.5651 − .3718 + .2860 + 2×.4534)/10 = −0.0309,
+    but without 2020 it is (−1.5×.3718 − .5×.2721 + .5×.2860 + 1.5×.4534)/5 = +0.0259: the sign
+    turns, so Fingertips marks no significant change (outlier found), not "decreasing"."""
+    points = [TrendPoint(p, numerator=n, denominator=d) for p, n, d in BROMLEY_EHCP]
+    result = trend(points, "proportion", "higher-is-better")
+    assert result.statistic == pytest.approx(10.79, abs=0.01)
+    assert result.direction_slope == pytest.approx(-0.0309, abs=0.0001)
+    assert result.outlier and not result.significant
+    assert result.direction == "no significant change" and result.judgement is None
+    assert result.label == "no significant change (outlier found)"
+
+
+def test_a_steady_trend_survives_every_refit():
+    """10, 20, 30, 40, 50 of 100: every leave-one-out slope is +0.1, so still increasing."""
+    points = [TrendPoint(str(2019 + i), numerator=k, denominator=100) for i, k in enumerate(
+        (10, 20, 30, 40, 50))]  # fmt: skip
+    result = trend(points, "proportion", "lower-is-better")
+    assert result.label == "increasing and getting worse" and not result.outlier
+    assert result.direction_slope == pytest.approx(0.1)
+
+
+def test_periods_must_be_consecutive():
+    """2018, 2019, 2021, 2022, 2023 has a break: the trend cannot be calculated."""
+    years = ["2018", "2019", "2021", "2022", "2023"]
+    points = [TrendPoint(y, numerator=k, denominator=100) for y, k in zip(years, (10, 20, 30, 40, 50), strict=True)]  # fmt: skip
+    result = trend(points, "proportion")
+    assert (
+        result.direction == "cannot be calculated" and "2019 is followed by 2021" in result.reason
+    )
+    financial = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+    points = [TrendPoint(y, numerator=k, denominator=100) for y, k in zip(financial, (10, 20, 30, 40, 50), strict=True)]  # fmt: skip
+    assert trend(points, "proportion").direction == "increasing"

@@ -185,3 +185,15 @@ def test_cli_compare_names_byar_and_exact_poisson(capsys):
         data = json.loads(capsys.readouterr().out)
         assert data["interval"]["method"] == method
         assert data["numerator_counts"] and data["denominator_counts"]
+
+
+def test_bromley_ehcp_trend_is_no_significant_change_outlier_found():
+    """Issue 14, finding 6: Bromley 2020-2024 (56.5, 37.2, 27.2, 28.6, 45.3%) was "decreasing
+    and getting worse"; Fingertips' marker is no significant change (outlier found)."""
+    for year, n, d in (
+        (2020, 256, 453), (2021, 177, 476), (2022, 120, 441), (2023, 165, 577), (2024, 326, 719)
+    ):  # fmt: skip
+        value(EHCP, BROMLEY, str(year), round(100 * n / d, 1), n, d, name="Bromley")
+    result = compare(EHCP, BROMLEY, "2024")
+    assert result.trend["label"] == "no significant change (outlier found)"
+    assert result.trend["outlier"] is True

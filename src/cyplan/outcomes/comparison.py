@@ -266,6 +266,8 @@ def compare(
         "periods": list(result.periods),
         "method": result.method,
         "reason": result.reason,
+        "outlier": result.outlier,
+        "direction_slope": _rounded(result.direction_slope, 6),
     }
     for name in ("value", "lower95", "upper95", "lower998", "upper998"):
         setattr(area, name, _rounded(getattr(area, name)))
