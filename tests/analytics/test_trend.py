@@ -85,9 +85,13 @@ def test_proportion_statistic_equals_n_times_correlation_squared():
     assert result.direction == "increasing"
 
 
+# A 95% interval is 2 × 1.959964 = 3.919928 standard errors wide (one z constant everywhere).
+W = 2 * 1.959963984540054
+
+
 def test_regression_trend_by_hand():
-    """Values rising by 2 a year with SE 1 (CI width 3.92): slope 2, χ² = 2² × 10 = 40."""
-    result = trend(rate_points([10, 12, 14, 16, 18], 3.92), "rate", "lower-is-better")
+    """Values rising by 2 a year with SE 1 (CI width 2 × 1.959964): slope 2, χ² = 2² × 10 = 40."""
+    result = trend(rate_points([10, 12, 14, 16, 18], W), "rate", "lower-is-better")
     assert result.slope == pytest.approx(2.0)
     assert result.statistic == pytest.approx(40.0)  # S_TT = Σ (t − 3)² / SE² = 10
     assert result.label == "increasing and getting worse"
@@ -96,18 +100,20 @@ def test_regression_trend_by_hand():
 
 def test_regression_threshold_either_side():
     """SE 2: χ² = 4 × 10/4 = 10 > 9.5495 (significant); SE 2.1: χ² = 40/4.41 = 9.07 (not)."""
-    significant = trend(rate_points([10, 12, 14, 16, 18], 2 * 3.92), "other")
+    significant = trend(rate_points([10, 12, 14, 16, 18], 2 * W), "other")
     assert significant.statistic == pytest.approx(10.0)
     assert significant.direction == "increasing"
-    not_significant = trend(rate_points([10, 12, 14, 16, 18], 2.1 * 3.92), "other")
+    not_significant = trend(rate_points([10, 12, 14, 16, 18], 2.1 * W), "other")
     assert not_significant.statistic == pytest.approx(40 / 4.41)
     assert not_significant.direction == "no significant change"
 
 
 def test_regression_weights_precise_points_more():
     """Weights are 1/SE²: an imprecise outlier barely moves the slope."""
-    points = rate_points([10, 12, 14, 16], 3.92)
-    points.append(TrendPoint("2023", value=100, lower95=100 - 392, upper95=100 + 392))  # SE 200
+    points = rate_points([10, 12, 14, 16], W)
+    points.append(
+        TrendPoint("2023", value=100, lower95=100 - 100 * W, upper95=100 + 100 * W)
+    )  # SE 200
     result = trend(points, "rate")
     # Weights 1, 1, 1, 1, 1/40000: the slope stays close to 2, far from the unweighted 18.4.
     assert result.slope == pytest.approx(2.0, abs=0.01)
@@ -131,7 +137,7 @@ def test_only_the_five_most_recent_points_are_used():
 
 def test_missing_figures_make_the_trend_incalculable():
     """A missing interval (rates) or denominator (proportions) is reported as the reason."""
-    points = rate_points([10, 12, 14, 16, 18], 3.92)
+    points = rate_points([10, 12, 14, 16, 18], W)
     points[2] = TrendPoint("2021", value=14)
     assert "2021" in trend(points, "rate").reason
     flat = rate_points([10, 12, 14, 16, 18], 0)

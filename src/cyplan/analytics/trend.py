@@ -3,7 +3,7 @@
 * Proportions: the chi-squared test for linear trend (Armitage's test, as in Altman, Practical
   Statistics for Medical Research, 1991) on the numerators and denominators, scores 1 to 5.
 * Rates and everything else: weighted linear regression of value on time (scores 1 to 5), weights
-  1/SE², SE = (upper95 − lower95)/3.92; chi-squared = (slope / SE of slope)².
+  1/SE², SE = (upper95 − lower95)/(2 × 1.959964); chi-squared = (slope / SE of slope)².
 
 Either way the trend is significant only if chi-squared > 9.5495, the 99.8% point of chi-squared
 on 1 degree of freedom. Points are in time order, oldest first; only the last five are used, and
@@ -32,14 +32,20 @@ from typing import Any
 
 from scipy.stats import chi2
 
-from cyplan.analytics.stats import HIGHER_IS_BETTER, NO_POLARITY, check_polarity, is_missing
+from cyplan.analytics.stats import (
+    HIGHER_IS_BETTER,
+    NO_POLARITY,
+    Z_95,
+    check_polarity,
+    is_missing,
+)
 
 TREND_POINTS = 5
 # 99.8% point of chi-squared on 1 degree of freedom: 9.54954 (= 3.0902323² = norm.ppf(0.999)²).
 CHI2_998_1DF: float = float(chi2.ppf(0.998, 1))
-# Fingertips turns a 95% confidence interval into a standard error by dividing its width by
-# 2 × 1.96 = 3.92.
-CI95_WIDTH_PER_SE = 3.92
+# A 95% confidence interval is 2z standard errors wide, z = norm.ppf(0.975) = 1.959964: the one
+# z constant every method uses (2z = 3.919928).
+CI95_WIDTH_PER_SE = 2 * Z_95
 
 KINDS = ("proportion", "rate", "other")
 
