@@ -4,12 +4,13 @@ Rules (see ``docs/statistics.md``):
 
 * Primary suppression: a count from 1 to threshold − 1 (1 to 4 by default) is shown as ``c``.
   0 is shown.
-* Secondary suppression: in any group of cells whose total is shown (a breakdown and its total,
-  a row or column of a two-way table and its margin), a suppressed cell must not be recoverable
-  by subtraction. While a group has exactly one hidden cell, the smallest non-zero shown member
-  of that group is also suppressed (the group's total only when no member can be). Then a
-  linear-algebra check makes sure no suppressed cell can be solved from all the shown totals
-  together; if one could, the next smallest cell beside it is suppressed, and so on.
+* Secondary suppression: one audit of everything published together (a breakdown and its
+  total, two-way tables, years side by side, merged rows and their parts, complements). A reader
+  knows the shown cells, which cells add up to which, that counts are whole numbers and that
+  every ``c`` is at least 1. No suppressed cell may be narrowed to one value, and no small count
+  to a range inside 1 to threshold − 1: for each, a second whole-number assignment consistent
+  with everything shown must exist (found by scipy's ``milp`` and checked exactly), with the
+  cell at threshold or more when it is small. Cells are suppressed until that holds.
 * A rate or percentage built on a suppressed count (numerator or denominator) is suppressed.
 
 Symbols are those of DfE Explore Education Statistics: ``c`` suppressed, ``x`` unavailable,
