@@ -181,3 +181,37 @@ def test_a_manager_adds_a_cohort_in_the_site(client):
     assert list(CohortNode.objects.filter(cohort=cohort).values_list("plan_slug", "node_key")) == [
         ("test-plan", "p1-c1")
     ]
+
+
+def test_every_reference_shows_the_same_rows_and_cells(client):
+    """Issue 14, finding 3: WBRI 200, BCRB 3, BAFR 20, BOTH 10. Asking for the reference in the
+    URL used to re-merge the cohort ("Black (other than Black African)" 13 with one reference,
+    "Any other Black background" 10 with another, so Black Caribbean = 3). Now every reference
+    shows the same rows, counts and c cells: one "Black" row of 3 + 20 + 10 = 33."""
+    from cyplan.disproportionality.importing import save_counts
+    from cyplan.disproportionality.models import Cohort, Denominator
+
+    from .helpers import rows
+
+    make_plan()
+    population = Denominator.objects.create(code="ons", title="ONS aged 0 to 17")
+    cohort = Cohort.objects.create(
+        code="children-in-care", title="Children in care", phrase="to be in care",
+        denominator=population,
+    )  # fmt: skip
+    save_counts(
+        rows({"WBRI": 40000, "BCRB": 1500, "BAFR": 2500, "BOTH": 1200}, "2024"),
+        denominator=population,
+    )
+    save_counts(rows({"WBRI": 200, "BCRB": 3, "BAFR": 20, "BOTH": 10}, "2024"), cohort=cohort)
+    seen = set()
+    for reference in ("", "WBRI", "all-other", "BCRB", "BAFR", "BOTH", "Black"):
+        table = rows_of(client.get(f"{URL}?format=csv&reference={reference}"))
+        seen.add(tuple((r["Group"], r["Children in cohort"], r["Population"]) for r in table))
+    assert seen == {
+        (
+            ("White British", "200", "40,000"),
+            ("Black", "33", "5,200"),
+            ("All children", "233", "45,200"),
+        )
+    }
