@@ -183,6 +183,18 @@ def test_case_3_every_reference_shows_the_same_rows():
         dp.analyse(CASE_3_COHORT, CASE_3_POPULATION, reference="BAFR")
 
 
+def test_a_merged_row_can_be_the_reference():
+    """White Irish 2 is small, so White Irish and Any other White background are one row,
+    "White (other than White British)", which can itself be the reference."""
+    cohort = {"WBRI": 100, "WIRI": 2, "WOTH": 30}
+    population = {"WBRI": 20000, "WIRI": 500, "WOTH": 3000}
+    result = dp.analyse(cohort, population, reference="White-other")
+    assert [r.key for r in result.groups] == ["WBRI", "White-other"]
+    # White British 100/20000 = 50 per 10,000 against 32/3500 = 91.43: RRI 0.547.
+    assert result.group("WBRI").rri == pytest.approx((100 / 20000) / (32 / 3500))
+    assert result.reference_label == "children of White (other than White British)"
+
+
 # --- Issue 14, case 4: complements ------------------------------------------------------------
 
 
@@ -291,7 +303,7 @@ def test_complements_resist_the_attacker(rest, numerator):
     assert recoveries(Published(now, sums, parts={"rest"}), {"rest": rest}) == {}
 
 
-CODES = ["WBRI", "WOTH", "MWBC", "MOTH", "AIND", "APKN", "BCRB", "BAFR", "BOTH", "OOTH"]
+CODES = ["WBRI", "WOTH", "WIRI", "MWBC", "MOTH", "AIND", "APKN", "BCRB", "BAFR", "BOTH", "OOTH"]
 
 
 @st.composite

@@ -418,8 +418,6 @@ def analyse(
         keep = kept_apart(characteristic, [population])
     if reference is None:
         reference = default_reference(characteristic, population)
-    if reference != ALL_OTHER and reference not in population and reference not in eth.MAIN_GROUPS:
-        raise ValueError(f"the reference group {reference!r} has no population figure")
     mains = merges_needed(
         cohort,
         population,
