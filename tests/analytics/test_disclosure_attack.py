@@ -366,3 +366,49 @@ def test_the_attacker_finds_what_the_old_real_number_check_missed():
         [("T1", ("p", "q")), ("T2", ("p", "q", "r"))],
     )
     assert Attacker(pub).ranges()["r"] == (3, 3)
+
+
+def renamed(pub: Published, sides: dict[str, str]) -> Published:
+    """The same publication with its cells' sides renamed (("p", g) -> ("n", g), ...)."""
+
+    def key(k):
+        return (sides.get(k[0], k[0]), *k[1:]) if isinstance(k, tuple) else k
+
+    return Published(
+        {key(k): v for k, v in pub.cells.items()},
+        [(key(t), tuple(key(m) for m in ms)) for t, ms in pub.sums],
+        {key(k) for k in pub.parts},
+        [(key(a), key(b)) for a, b in pub.at_most],
+    )
+
+
+BASE_COHORT = {"WBRI": 20, "MWBC": 30, "MWBA": 8, "OOTH": 3}
+BASE_POPULATION = {"WBRI": 4000, "MWBC": 900, "MWBA": 700, "OOTH": 600}
+WITHIN_BASE = {"WBRI": 10, "MWBC": 6, "MWBA": 1, "OOTH": 2}
+
+
+def test_a_cohort_within_another_is_audited_with_it():
+    """Children in care counted within children in need: the second cohort's populations are
+    the first cohort's counts, shown on the first cohort's page too. The base page shows
+    White British 20, White and Black Caribbean 30, White and Black African c, Other c, total 61.
+    Audited alone, the second page showed White British c, Mixed 38, Other c: so White and Black
+    African = 38 − 30 = 8 and Other = 61 − 20 − 30 − 8 = 3. Audited with the base page, nothing
+    can be worked out from the two side by side."""
+    base = dp.analyse(BASE_COHORT, BASE_POPULATION)
+    base_pub = published_analysis(base)  # its counts are ("n", groups)
+    truth = {("n", (g,)): v for g, v in BASE_COHORT.items()}
+
+    def side_by_side(analysis):
+        union = Published({}, [])
+        union.add(base_pub)
+        union.add(renamed(published_analysis(analysis), {"n": "m", "p": "n"}))
+        return recoveries(union, truth, cap=200)
+
+    alone = dp.analyse(WITHIN_BASE, BASE_COHORT)
+    assert side_by_side(alone)[("n", ("OOTH",))] == (3, 3)
+    linked = dp.analyse(
+        WITHIN_BASE, BASE_COHORT, population_shown_elsewhere=dp.published_counts(base)
+    )
+    assert side_by_side(linked) == {}
+    # White British 20 is shown on the base page, so hiding it here protected nothing.
+    assert not linked.group("WBRI").population_suppressed

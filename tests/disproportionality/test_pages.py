@@ -215,3 +215,47 @@ def test_every_reference_shows_the_same_rows_and_cells(client):
             ("All children", "233", "45,200"),
         )
     }
+
+
+def test_a_cohort_within_another_is_suppressed_with_it(client):
+    """Children in care within children in need: the in-care page's populations are the
+    children in need counts the other page shows (White British 20, White and Black Caribbean
+    30, White and Black African c, Other c, total 61), so they are audited together: the in-care
+    page shows White British 20 as the other page does, and hides Mixed (38 = 30 + 8) so that
+    White and Black African (8) and Other (3) cannot be worked out."""
+    from cyplan.disproportionality.importing import save_counts
+    from cyplan.disproportionality.models import Cohort, Denominator
+
+    from .helpers import rows
+
+    make_plan()
+    population = Denominator.objects.create(code="ons", title="ONS aged 0 to 17")
+    save_counts(
+        rows({"WBRI": 4000, "MWBC": 900, "MWBA": 700, "OOTH": 600}, "2024"),
+        denominator=population,
+    )
+    need = Cohort.objects.create(
+        code="children-in-need", title="Children in need", phrase="to be in need",
+        denominator=population,
+    )  # fmt: skip
+    save_counts(rows({"WBRI": 20, "MWBC": 30, "MWBA": 8, "OOTH": 3}, "2024"), cohort=need)
+    care = Cohort.objects.create(
+        code="children-in-care", title="Children in care", phrase="to be in care",
+        base_cohort=need,
+    )  # fmt: skip
+    save_counts(rows({"WBRI": 10, "MWBC": 6, "MWBA": 1, "OOTH": 2}, "2024"), cohort=care)
+    need_rows = rows_of(client.get("/disproportionality/cohorts/children-in-need/?format=csv"))
+    assert [(r["Group"], r["Children in cohort"]) for r in need_rows] == [
+        ("White British", "20"),
+        ("White and Black Caribbean", "30"),
+        ("White and Black African", "c"),
+        ("Any other ethnic group", "c"),
+        ("All children", "61"),
+    ]
+    care_rows = rows_of(client.get(URL + "?format=csv"))
+    assert [(r["Group"], r["Population"]) for r in care_rows] == [
+        ("White British", "20"),
+        ("Mixed", "c"),
+        ("Any other ethnic group", "c"),
+        ("All children", "61"),
+    ]

@@ -274,6 +274,11 @@ class _Auditor:
             return [(self.threshold, math.inf)]
         return [(true + 1, math.inf), (-math.inf, true - 1)]
 
+    def forget(self, key: Hashable) -> None:
+        """Drop the proofs that give a cell now shown a value other than its own."""
+        true = self.values[key]
+        self.proofs = [p for p in self.proofs if p.get(key, true) == true]
+
     def _proven(self, key: Hashable) -> bool:
         return any(
             any(lo <= proof.get(key, self.values[key]) <= hi for lo, hi in self._wanted(key))
@@ -352,6 +357,7 @@ def suppress_table(
     *,
     unpublished: Iterable[K] = (),
     at_most: Iterable[tuple[K, K]] = (),
+    elsewhere: Mapping[K, bool] | None = None,
 ) -> dict[K, DisclosureResult]:
     """Primary and secondary suppression for everything published together.
 
@@ -368,6 +374,9 @@ def suppress_table(
             into one row, the complement of a numerator within its denominator). A small one is
             protected like a suppressed cell; none is returned.
         at_most: pairs (a, b) a reader knows satisfy a ≤ b (a cohort within its population).
+        elsewhere: cells another output already publishes, which this call cannot change:
+            True for a cell shown there as ``c`` (hidden here too, and protected), False for a
+            cell shown there as a number (never suppressed here). None is returned.
 
     Returns:
         A :class:`DisclosureResult` for every published cell, in the order of ``cells``.
@@ -394,7 +403,9 @@ def suppress_table(
     groups = [g if isinstance(g, TableGroup) else TableGroup(g[0], tuple(g[1])) for g in groups]
     at_most = [(a, b) for a, b in at_most]
     unpublished = set(unpublished)
-    for key in unpublished | {k for pair in at_most for k in pair}:
+    elsewhere = dict(elsewhere or {})
+    fixed = set(elsewhere)
+    for key in unpublished | fixed | {k for pair in at_most for k in pair}:
         if key not in cells:
             raise ValueError(f"{key!r} is not one of the cells")
     values: dict[K, int | None] = {}
@@ -416,20 +427,34 @@ def suppress_table(
             raise ValueError(f"{a!r} is said to be at most {b!r} but is larger")
 
     published = set(cells) - unpublished
-    primary = {k for k in published if is_small(values[k], threshold)}
+    primary = {k for k in published - fixed if is_small(values[k], threshold)}
+    hidden_elsewhere = {k for k, hid in elsewhere.items() if hid and values[k]}
+    # Cells another output shows (one equal to a cell shown elsewhere) are never suppressed here.
+    pinned = {
+        g.members[0]
+        for g in groups
+        if len(g.members) == 1 and g.total in fixed and not elsewhere[g.total]
+    } | {
+        g.total
+        for g in groups
+        if g.total not in fixed and set(g.members) <= fixed - hidden_elsewhere
+    }
     secondary: set[K] = set()
     unavailable = {k for k, v in values.items() if v is None}
     small_parts = {k for k in unpublished if is_small(values[k], threshold)}
     auditor = _Auditor(values, groups, at_most, threshold)
 
     def hidden() -> set[K]:
-        return primary | secondary | unavailable | unpublished
+        return primary | secondary | unavailable | unpublished | hidden_elsewhere
+
+    guarded = hidden_elsewhere | small_parts
 
     def protected() -> list[K]:
-        return sorted(primary | secondary | small_parts, key=lambda k: (values[k], repr(k)))
+        return sorted(primary | secondary | guarded, key=lambda k: (values[k], repr(k)))
 
     def candidates_of(key: K) -> list[K]:
-        return [k for k in _candidates(values, groups, at_most, key, hidden()) if k in published]
+        near = _candidates(values, groups, at_most, key, hidden())
+        return [k for k in near if k in published and k not in fixed | pinned]
 
     while True:
         # Quick rule: a group with exactly one hidden cell gives that cell away by subtraction.
@@ -437,8 +462,8 @@ def suppress_table(
         for group in groups:
             now_hidden = hidden()
             in_group = [k for k in (group.total, *group.members) if k in now_hidden]
-            if len(in_group) == 1 and in_group[0] in primary | secondary | small_parts:
-                extra = _complement(values, group, now_hidden | unpublished)
+            if len(in_group) == 1 and in_group[0] in primary | secondary | guarded:
+                extra = _complement(values, group, now_hidden | unpublished | fixed | pinned)
                 if extra is not None:
                     secondary.add(extra)
                     changed = True
@@ -449,6 +474,15 @@ def suppress_table(
         if unsafe is None:
             break
         options = candidates_of(unsafe)
+        if unsafe in secondary and not any(
+            auditor.safe(unsafe, auditor.system(hidden() | {o}, published)) for o in options[:8]
+        ):
+            # A complement that what is shown (here or elsewhere) pins down protects nothing:
+            # show it, forget the proofs that gave it another value, and choose another.
+            secondary.discard(unsafe)
+            pinned.add(unsafe)
+            auditor.forget(unsafe)
+            continue
         if not options:
             raise ValueError(
                 f"cell {unsafe!r} cannot be protected even with every other cell suppressed"
@@ -463,7 +497,7 @@ def suppress_table(
 
     results: dict[K, DisclosureResult] = {}
     for key, value in cells.items():
-        if key in unpublished:
+        if key in unpublished or key in fixed:
             continue
         reason = PRIMARY if key in primary else SECONDARY
         results[key] = _result(value, key in primary or key in secondary, reason, public)

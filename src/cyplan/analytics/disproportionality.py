@@ -326,14 +326,18 @@ def _audit(
     cohort: Mapping[str, int],
     population: Mapping[str, int],
     threshold: int,
+    shown_elsewhere: Iterable[tuple[tuple[str, ...], bool]] = (),
 ) -> tuple[dict, dict]:
     """One disclosure audit of every count the analysis publishes, whatever the reference.
 
     Published: each row's count and population, the cohort total, the population total, and
     the cohort total of the groups with a population (what "all other children" is built on).
     Not published but protected when small: each group inside a merged row. Readers also know
-    that a group's count is at most its population. Returns the results for counts and for
-    populations, by row key (and the three totals).
+    that a group's count is at most its population. ``shown_elsewhere`` are sums of population
+    groups another page publishes (the base cohort's own rows, when the denominator is another
+    cohort), each with True when that page shows it as ``c``: they are audited with the rest and
+    never changed. Returns the results for counts and for populations, by row key (and the
+    three totals).
     """
     cells: dict[tuple[str, str], int | None] = {}
     groups: list[TableGroup] = []
@@ -367,8 +371,26 @@ def _audit(
         TableGroup(("n", _KNOWN), tuple(("n", k) for k in with_pop)),
         TableGroup(("p", _POP_TOTAL), tuple(("p", k) for k in with_pop)),
     ]
+    atom: dict[str, tuple] = {}
+    for key, _, members, merged in layout:
+        for g in members:
+            if g in population:
+                atom[g] = ("p", key, g) if merged else ("p", key)
+    elsewhere: dict[tuple, bool] = {}
+    for i, (members, hidden) in enumerate(shown_elsewhere):
+        parts = tuple(atom[g] for g in members if g in atom)
+        if parts:
+            cells[("q", i)] = sum(population[g] for g in members if g in population)
+            groups.append(TableGroup(("q", i), parts))
+            elsewhere[("q", i)] = hidden
     result = suppress_table(
-        cells, groups, threshold, public=True, unpublished=unpublished, at_most=at_most
+        cells,
+        groups,
+        threshold,
+        public=True,
+        unpublished=unpublished,
+        at_most=at_most,
+        elsewhere=elsewhere,
     )
     counts = {key[1]: r for key, r in result.items() if key[0] == "n"}
     pops = {key[1]: r for key, r in result.items() if key[0] == "p"}
@@ -385,6 +407,7 @@ def analyse(
     merge: str = MERGE_AUTO,
     force_merge: Iterable[str] = (),
     keep: str | None = None,
+    population_shown_elsewhere: Iterable[tuple[tuple[str, ...], bool]] = (),
     year: str = "",
     z: float = Z,
 ) -> Analysis:
@@ -403,6 +426,10 @@ def analyse(
         force_merge: main groups to merge whatever the counts (so years line up over time).
         keep: the group kept out of merges (by default :func:`kept_apart` of this year;
             "" for none).
+        population_shown_elsewhere: sums of population groups another page publishes, each
+            (groups, shown as c?): when the denominator is another cohort, that cohort's rows,
+            total and known total (see :func:`published_counts`). They are audited together
+            with this analysis, so the two pages side by side give nothing away.
 
     Raises:
         ValueError: a negative or non-whole count, an unknown ethnicity group, a main group given
@@ -447,7 +474,9 @@ def analyse(
     total_count = sum(counts.values())
     known_count = sum(counts[k] for k, p in pops.items() if p is not None)
     total_pop = sum(p for p in pops.values() if p is not None)
-    disclosed, pop_disclosed = _audit(layout, cohort, population, threshold)
+    disclosed, pop_disclosed = _audit(
+        layout, cohort, population, threshold, population_shown_elsewhere
+    )
 
     ref_key = reference
     if reference == ALL_OTHER:
@@ -586,12 +615,15 @@ def analyse_years(
     threshold: int = DEFAULT_THRESHOLD,
     merge: str = MERGE_AUTO,
     z: float = Z,
+    populations_shown_elsewhere: Mapping[str, Iterable[tuple[tuple[str, ...], bool]]] | None = None,
 ) -> list[Analysis]:
     """The same analysis for each year (oldest first), with the same merges in every year.
 
     A main group merged in any year is merged in all, so a row means the same children in each
-    year and a board can see whether a gap is closing.
+    year and a board can see whether a gap is closing. ``populations_shown_elsewhere`` gives,
+    by year, the population sums another page publishes (see :func:`analyse`).
     """
+    elsewhere = populations_shown_elsewhere or {}
     order = sorted(years)
     keep = kept_apart(characteristic, [years[y][1] for y in order])
     if reference is None:
@@ -617,11 +649,25 @@ def analyse_years(
             merge=merge,
             force_merge=mains,
             keep=keep or "",
+            population_shown_elsewhere=elsewhere.get(year, ()),
             year=year,
             z=z,
         )
         for year in order
     ]
+
+
+def published_counts(analysis: Analysis) -> list[tuple[tuple[str, ...], bool]]:
+    """The sums of groups an analysis publishes as cohort counts, each with True when shown
+    as ``c``: every row, the total, and the total of groups with a population (what "all other
+    children" is built on). Pass them as ``population_shown_elsewhere`` to a cohort whose
+    denominator is this cohort."""
+    out = [(row.members, row.count_suppressed) for row in analysis.groups]
+    every = tuple(g for row in analysis.groups for g in row.members)
+    known = tuple(g for row in analysis.groups if row.population is not None for g in row.members)
+    out.append((every, analysis.total.count_suppressed))
+    out.append((known, analysis.known_count_suppressed))
+    return out
 
 
 def format_ratio(value: float | None) -> str:
@@ -725,6 +771,7 @@ __all__ = [
     "format_ratio",
     "kept_apart",
     "merges_needed",
+    "published_counts",
     "relative_rate_index",
     "summary",
 ]

@@ -139,7 +139,12 @@ def _area_name(cohort: Cohort, area_code: str) -> str:
 
 
 def analyses(
-    cohort: Cohort, characteristic: str, area_code: str, reference: str | None = None
+    cohort: Cohort,
+    characteristic: str,
+    area_code: str,
+    reference: str | None = None,
+    *,
+    _depth: int = 0,
 ) -> list[dp.Analysis]:
     """The analysis for every year that has both cohort and denominator counts."""
     counts = cohort_counts(cohort, area_code, characteristic)
@@ -150,8 +155,21 @@ def analyses(
             f"No counts of {cohort.title.lower()} by {characteristic} with a denominator "
             f"for {area_code}"
         )
+    elsewhere = {}
+    if cohort.base_cohort_id and _depth < 5:
+        # The denominator is another cohort, whose own page shows these counts: audit them
+        # together so the two pages side by side give nothing away.
+        try:
+            base = analyses(cohort.base_cohort, characteristic, area_code, _depth=_depth + 1)
+        except NoData:
+            base = []
+        elsewhere = {a.year: dp.published_counts(a) for a in base}
     return dp.analyse_years(
-        years, characteristic=characteristic, reference=reference, threshold=threshold()
+        years,
+        characteristic=characteristic,
+        reference=reference,
+        threshold=threshold(),
+        populations_shown_elsewhere=elsewhere,
     )
 
 
