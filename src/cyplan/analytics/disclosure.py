@@ -226,7 +226,7 @@ class _Auditor:
     1 to threshold − 1) one that gives it threshold or more. The true values are one such
     assignment; the others are found by the solver and checked exactly. An assignment stays
     valid when more cells are suppressed later (the new variable takes its true value, which is
-    at least 1), so proofs are kept and reused.
+    at least 1), so proofs are kept and reused, wherever every cell they change is hidden.
     """
 
     def __init__(
@@ -279,20 +279,31 @@ class _Auditor:
         true = self.values[key]
         self.proofs = [p for p in self.proofs if p.get(key, true) == true]
 
-    def _proven(self, key: Hashable) -> bool:
-        return any(
-            any(lo <= proof.get(key, self.values[key]) <= hi for lo, hi in self._wanted(key))
-            for proof in self.proofs
-        )
+    def _proven(self, key: Hashable, system: _System) -> bool:
+        """True when a kept proof holds in this system and opens the cell.
+
+        A proof holds when every cell it gives a value other than its own is hidden here
+        (a cell hidden since takes its own value): a proof found while trying one complement
+        says nothing once another is chosen instead.
+        """
+        hidden = set(system.keys)
+        for proof in self.proofs:
+            value = proof.get(key, self.values[key])
+            if not any(lo <= value <= hi for lo, hi in self._wanted(key)):
+                continue
+            if all(k in hidden for k, v in proof.items() if v != self.values[k]):
+                return True
+        return False
 
     def safe(self, key: Hashable, system: _System) -> bool:
-        if self._proven(key):
+        if self._proven(key, system):
             return True
         index = system.keys.index(key)
         for lo, hi in self._wanted(key):
             x = system.witness(index, max(lo, system.lower[index]), hi)
             if x is not None:
-                self.proofs.append(dict(zip(system.keys, x, strict=True)))
+                changed = {k: v for k, v in zip(system.keys, x, strict=True) if v != self.values[k]}
+                self.proofs.append(changed)
                 return True
         return False
 
