@@ -153,9 +153,17 @@ def test_one_way_single_small_cell_gets_a_complement():
 
 
 def test_one_way_two_small_cells_need_no_complement():
-    """Two suppressed cells protect each other: only their sum (5) is known."""
+    """Two suppressed cells protect each other when their sum leaves each one open: 6 + 40 = 46
+    gives 2 + 4 = 6, and 6 = 1 + 5 = 5 + 1, so each could be 5."""
+    shown = {k: v.shown for k, v in suppress_one_way({"a": 2, "b": 4, "c": 40}).items()}
+    assert shown == {"a": "c", "b": "c", "c": 40, "Total": 46}
+
+
+def test_two_small_cells_summing_below_the_threshold_get_a_complement():
+    """2 + 3 = 5 shown as c, c, 40, 45 tells a reader both are from 1 to 4 (5 = 1 + 4 at
+    most): the next smallest cell (40) is suppressed too."""
     shown = {k: v.shown for k, v in suppress_one_way({"a": 2, "b": 3, "c": 40}).items()}
-    assert shown == {"a": "c", "b": "c", "c": 40, "Total": 45}
+    assert shown == {"a": "c", "b": "c", "c": "c", "Total": 45}
 
 
 def test_one_way_small_total_is_suppressed_too():

@@ -85,9 +85,13 @@ def test_proportion_statistic_equals_n_times_correlation_squared():
     assert result.direction == "increasing"
 
 
+# A 95% interval is 2 × 1.959964 = 3.919928 standard errors wide (one z constant everywhere).
+W = 2 * 1.959963984540054
+
+
 def test_regression_trend_by_hand():
-    """Values rising by 2 a year with SE 1 (CI width 3.92): slope 2, χ² = 2² × 10 = 40."""
-    result = trend(rate_points([10, 12, 14, 16, 18], 3.92), "rate", "lower-is-better")
+    """Values rising by 2 a year with SE 1 (CI width 2 × 1.959964): slope 2, χ² = 2² × 10 = 40."""
+    result = trend(rate_points([10, 12, 14, 16, 18], W), "rate", "lower-is-better")
     assert result.slope == pytest.approx(2.0)
     assert result.statistic == pytest.approx(40.0)  # S_TT = Σ (t − 3)² / SE² = 10
     assert result.label == "increasing and getting worse"
@@ -96,18 +100,20 @@ def test_regression_trend_by_hand():
 
 def test_regression_threshold_either_side():
     """SE 2: χ² = 4 × 10/4 = 10 > 9.5495 (significant); SE 2.1: χ² = 40/4.41 = 9.07 (not)."""
-    significant = trend(rate_points([10, 12, 14, 16, 18], 2 * 3.92), "other")
+    significant = trend(rate_points([10, 12, 14, 16, 18], 2 * W), "other")
     assert significant.statistic == pytest.approx(10.0)
     assert significant.direction == "increasing"
-    not_significant = trend(rate_points([10, 12, 14, 16, 18], 2.1 * 3.92), "other")
+    not_significant = trend(rate_points([10, 12, 14, 16, 18], 2.1 * W), "other")
     assert not_significant.statistic == pytest.approx(40 / 4.41)
     assert not_significant.direction == "no significant change"
 
 
 def test_regression_weights_precise_points_more():
     """Weights are 1/SE²: an imprecise outlier barely moves the slope."""
-    points = rate_points([10, 12, 14, 16], 3.92)
-    points.append(TrendPoint("2023", value=100, lower95=100 - 392, upper95=100 + 392))  # SE 200
+    points = rate_points([10, 12, 14, 16], W)
+    points.append(
+        TrendPoint("2023", value=100, lower95=100 - 100 * W, upper95=100 + 100 * W)
+    )  # SE 200
     result = trend(points, "rate")
     # Weights 1, 1, 1, 1, 1/40000: the slope stays close to 2, far from the unweighted 18.4.
     assert result.slope == pytest.approx(2.0, abs=0.01)
@@ -131,7 +137,7 @@ def test_only_the_five_most_recent_points_are_used():
 
 def test_missing_figures_make_the_trend_incalculable():
     """A missing interval (rates) or denominator (proportions) is reported as the reason."""
-    points = rate_points([10, 12, 14, 16, 18], 3.92)
+    points = rate_points([10, 12, 14, 16, 18], W)
     points[2] = TrendPoint("2021", value=14)
     assert "2021" in trend(points, "rate").reason
     flat = rate_points([10, 12, 14, 16, 18], 0)
@@ -158,3 +164,50 @@ def test_all_zero_proportions_are_flat():
     """0 of 100 every year has no variation: no significant change, χ² = 0."""
     result = trend(proportion_points([0] * 5), "proportion")
     assert (result.direction, result.statistic) == ("no significant change", 0.0)
+
+
+BROMLEY_EHCP = [  # EHC plans issued within 20 weeks, Bromley (SEN2): issued in time / issued
+    ("2020", 256, 453),  # 56.5%
+    ("2021", 177, 476),  # 37.2%
+    ("2022", 120, 441),  # 27.2%
+    ("2023", 165, 577),  # 28.6%
+    ("2024", 326, 719),  # 45.3%
+]
+
+
+def test_bromley_ehcp_series_is_no_significant_change_outlier_found():
+    """Issue 14, finding 6. The chi-squared test is significant:
+    O = 1044, N = 2666, p = 0.39160; ΣNT = 8631, ΣTO = 3260, U = 3260 − 1044 × 8631/2666 = −119.87;
+    S_TT = 33533 − 8631²/2666 = 5590.4; χ² = 119.87² / (0.3916 × 0.6084 × 5590.4) = 10.79 > 9.5495.
+    The unweighted slope of the percentages is (−2×.5651 − .3718 + .2860 + 2×.4534)/10 = −0.0309,
+    but without 2020 it is (−1.5×.3718 − .5×.2721 + .5×.2860 + 1.5×.4534)/5 = +0.0259: the sign
+    turns, so Fingertips marks no significant change (outlier found), not "decreasing"."""
+    points = [TrendPoint(p, numerator=n, denominator=d) for p, n, d in BROMLEY_EHCP]
+    result = trend(points, "proportion", "higher-is-better")
+    assert result.statistic == pytest.approx(10.79, abs=0.01)
+    assert result.direction_slope == pytest.approx(-0.0309, abs=0.0001)
+    assert result.outlier and not result.significant
+    assert result.direction == "no significant change" and result.judgement is None
+    assert result.label == "no significant change (outlier found)"
+
+
+def test_a_steady_trend_survives_every_refit():
+    """10, 20, 30, 40, 50 of 100: every leave-one-out slope is +0.1, so still increasing."""
+    points = [TrendPoint(str(2019 + i), numerator=k, denominator=100) for i, k in enumerate(
+        (10, 20, 30, 40, 50))]  # fmt: skip
+    result = trend(points, "proportion", "lower-is-better")
+    assert result.label == "increasing and getting worse" and not result.outlier
+    assert result.direction_slope == pytest.approx(0.1)
+
+
+def test_periods_must_be_consecutive():
+    """2018, 2019, 2021, 2022, 2023 has a break: the trend cannot be calculated."""
+    years = ["2018", "2019", "2021", "2022", "2023"]
+    points = [TrendPoint(y, numerator=k, denominator=100) for y, k in zip(years, (10, 20, 30, 40, 50), strict=True)]  # fmt: skip
+    result = trend(points, "proportion")
+    assert (
+        result.direction == "cannot be calculated" and "2019 is followed by 2021" in result.reason
+    )
+    financial = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+    points = [TrendPoint(y, numerator=k, denominator=100) for y, k in zip(financial, (10, 20, 30, 40, 50), strict=True)]  # fmt: skip
+    assert trend(points, "proportion").direction == "increasing"

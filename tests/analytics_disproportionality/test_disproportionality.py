@@ -242,3 +242,32 @@ def test_codes_are_added_up_to_a_main_group_the_other_side_uses():
     black = result.group("Black")
     assert black.population == 5000 and black.rri == pytest.approx(2.4)
     assert any("added up to match" in note for note in result.notes)
+
+
+def test_all_other_children_leave_unknown_ethnicity_out():
+    """Issue 14, finding 7. White British 200 of 40,000 and Black Caribbean 10 of 2,000 are both
+    50 per 10,000; 20 children of unknown ethnicity have no population. Against all other
+    children Black Caribbean's reference is 200 of 40,000 (the unknowns are left out), so
+    RRI = 50/50 = 1.00. Counting the unknowns gave b = 220 over 40,000 = 55: RRI 0.91."""
+    result = dp.analyse(
+        {"WBRI": 200, "BCRB": 10, "NOBT": 20},
+        {"WBRI": 40000, "BCRB": 2000},
+        reference=dp.ALL_OTHER,
+    )
+    assert result.group("BCRB").rri == pytest.approx(1.0)
+    assert result.group("WBRI").rri == pytest.approx(1.0)
+    assert result.total.count == 230  # the unknowns are still in the total
+
+
+def test_one_z_constant():
+    """The Katz interval uses z = 1.959964 like every other interval, not 1.96.
+    a=50, n_g=2000, b=200, n_ref=40000: SE = √(1/50 − 1/2000 + 1/200 − 1/40000) = √0.024475
+    = 0.1564449; upper = 5·exp(1.959964 × 0.1564449) = 5·exp(0.3066263) = 5 × 1.3588332
+    = 6.794166 (with 1.96: 5·exp(0.3066320) = 6.794204)."""
+    from cyplan.analytics.stats import Z_95
+    from cyplan.analytics.trend import CI95_WIDTH_PER_SE
+
+    assert dp.Z == Z_95 == pytest.approx(1.959964, abs=1e-6)
+    assert CI95_WIDTH_PER_SE == pytest.approx(3.919928, abs=1e-6)
+    ratio = dp.relative_rate_index(50, 2000, 200, 40000)
+    assert ratio.upper == pytest.approx(6.794166, abs=2e-6)

@@ -181,3 +181,81 @@ def test_a_manager_adds_a_cohort_in_the_site(client):
     assert list(CohortNode.objects.filter(cohort=cohort).values_list("plan_slug", "node_key")) == [
         ("test-plan", "p1-c1")
     ]
+
+
+def test_every_reference_shows_the_same_rows_and_cells(client):
+    """Issue 14, finding 3: WBRI 200, BCRB 3, BAFR 20, BOTH 10. Asking for the reference in the
+    URL used to re-merge the cohort ("Black (other than Black African)" 13 with one reference,
+    "Any other Black background" 10 with another, so Black Caribbean = 3). Now every reference
+    shows the same rows, counts and c cells: one "Black" row of 3 + 20 + 10 = 33."""
+    from cyplan.disproportionality.importing import save_counts
+    from cyplan.disproportionality.models import Cohort, Denominator
+
+    from .helpers import rows
+
+    make_plan()
+    population = Denominator.objects.create(code="ons", title="ONS aged 0 to 17")
+    cohort = Cohort.objects.create(
+        code="children-in-care", title="Children in care", phrase="to be in care",
+        denominator=population,
+    )  # fmt: skip
+    save_counts(
+        rows({"WBRI": 40000, "BCRB": 1500, "BAFR": 2500, "BOTH": 1200}, "2024"),
+        denominator=population,
+    )
+    save_counts(rows({"WBRI": 200, "BCRB": 3, "BAFR": 20, "BOTH": 10}, "2024"), cohort=cohort)
+    seen = set()
+    for reference in ("", "WBRI", "all-other", "BCRB", "BAFR", "BOTH", "Black"):
+        table = rows_of(client.get(f"{URL}?format=csv&reference={reference}"))
+        seen.add(tuple((r["Group"], r["Children in cohort"], r["Population"]) for r in table))
+    assert seen == {
+        (
+            ("White British", "200", "40,000"),
+            ("Black", "33", "5,200"),
+            ("All children", "233", "45,200"),
+        )
+    }
+
+
+def test_a_cohort_within_another_is_suppressed_with_it(client):
+    """Children in care within children in need: the in-care page's populations are the
+    children in need counts the other page shows (White British 20, White and Black Caribbean
+    30, White and Black African c, Other c, total 61), so they are audited together: the in-care
+    page shows White British 20 as the other page does, and hides Mixed (38 = 30 + 8) so that
+    White and Black African (8) and Other (3) cannot be worked out."""
+    from cyplan.disproportionality.importing import save_counts
+    from cyplan.disproportionality.models import Cohort, Denominator
+
+    from .helpers import rows
+
+    make_plan()
+    population = Denominator.objects.create(code="ons", title="ONS aged 0 to 17")
+    save_counts(
+        rows({"WBRI": 4000, "MWBC": 900, "MWBA": 700, "OOTH": 600}, "2024"),
+        denominator=population,
+    )
+    need = Cohort.objects.create(
+        code="children-in-need", title="Children in need", phrase="to be in need",
+        denominator=population,
+    )  # fmt: skip
+    save_counts(rows({"WBRI": 20, "MWBC": 30, "MWBA": 8, "OOTH": 3}, "2024"), cohort=need)
+    care = Cohort.objects.create(
+        code="children-in-care", title="Children in care", phrase="to be in care",
+        base_cohort=need,
+    )  # fmt: skip
+    save_counts(rows({"WBRI": 10, "MWBC": 6, "MWBA": 1, "OOTH": 2}, "2024"), cohort=care)
+    need_rows = rows_of(client.get("/disproportionality/cohorts/children-in-need/?format=csv"))
+    assert [(r["Group"], r["Children in cohort"]) for r in need_rows] == [
+        ("White British", "20"),
+        ("White and Black Caribbean", "30"),
+        ("White and Black African", "c"),
+        ("Any other ethnic group", "c"),
+        ("All children", "61"),
+    ]
+    care_rows = rows_of(client.get(URL + "?format=csv"))
+    assert [(r["Group"], r["Population"]) for r in care_rows] == [
+        ("White British", "20"),
+        ("Mixed", "c"),
+        ("Any other ethnic group", "c"),
+        ("All children", "61"),
+    ]

@@ -128,3 +128,72 @@ def test_cli_list_json(capsys):
         "ehcp-issued-20-weeks",
     } <= codes
     assert set(rows[0]) == {"code", "title", "unit", "polarity"}
+
+
+def compare_json(capsys, *extra):
+    call_command(
+        "indicators", "compare", "--indicator", EHCP, "--area", BROMLEY, "--period", "2024",
+        "--json", *extra,
+    )  # fmt: skip
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_compare_suppresses_like_the_pages(capsys):
+    """1 of 4 plans (issue 14, finding 5): the public JSON shows c and says nothing about it;
+    --unsuppressed shows the figures and says they are for staff only."""
+    value(EHCP, BROMLEY, "2024", 25.0, 1, 4, name="Bromley", region=LONDON)
+    value(EHCP, ENGLAND, "2024", 46.4, name="England", level="national")
+    data = compare_json(capsys)
+    assert data["value"] == "c" and data["numerator"] == "c" and data["denominator"] == "c"
+    assert data["lower95"] is None and data["upper998"] is None
+    assert [b["comparison"] for b in data["benchmarks"]] == [None]
+    assert data["trend"] is None and data["neighbours"] is None
+    assert "1" not in data["summary"].split() and "suppressed" in data["summary"]
+    assert data["disclosure"]["public"] is True and data["disclosure"]["suppressed"] is True
+
+    staff = compare_json(capsys, "--unsuppressed")
+    assert staff["value"] == 25.0 and staff["numerator"] == 1 and staff["denominator"] == 4
+    assert "staff only" in staff["disclosure"]["note"]
+    call_command(
+        "indicators", "compare", "--indicator", EHCP, "--area", BROMLEY, "--period", "2024",
+        "--unsuppressed",
+    )  # fmt: skip
+    assert "UNSUPPRESSED: for staff only" in capsys.readouterr().out
+
+
+def test_cli_compare_names_the_interval_method_level_and_counts(capsys, ehcp):
+    """165 of 577 plans: Wilson score at 95% and 99.8%, compared at 95%; the catalogue says
+    what the numerator and denominator count."""
+    data = compare_json(capsys)
+    assert data["interval"]["method"] == "Wilson score"
+    assert data["interval"]["levels"] == [0.95, 0.998]
+    assert data["interval"]["comparison_level"] == 0.95
+    assert data["interval"]["z95"] == pytest.approx(1.959964, abs=1e-6)
+    assert "20 weeks" in data["numerator_counts"] and data["denominator_counts"]
+    assert data["value"] == 28.6 and data["disclosure"]["suppressed"] is False
+
+
+def test_cli_compare_names_byar_and_exact_poisson(capsys):
+    """A rate uses Byar's method from 10 events and the exact Poisson interval below."""
+    value("cla-rate", BROMLEY, "2024", 43.0, 313, 72770, region=LONDON)
+    value("cla-rate", BROMLEY, "2023", 1.2, 9, 72770, region=LONDON)
+    for period, method in (("2024", "Byar's"), ("2023", "exact Poisson")):
+        call_command(
+            "indicators", "compare", "--indicator", "cla-rate", "--area", BROMLEY,
+            "--period", period, "--json",
+        )  # fmt: skip
+        data = json.loads(capsys.readouterr().out)
+        assert data["interval"]["method"] == method
+        assert data["numerator_counts"] and data["denominator_counts"]
+
+
+def test_bromley_ehcp_trend_is_no_significant_change_outlier_found():
+    """Issue 14, finding 6: Bromley 2020-2024 (56.5, 37.2, 27.2, 28.6, 45.3%) was "decreasing
+    and getting worse"; Fingertips' marker is no significant change (outlier found)."""
+    for year, n, d in (
+        (2020, 256, 453), (2021, 177, 476), (2022, 120, 441), (2023, 165, 577), (2024, 326, 719)
+    ):  # fmt: skip
+        value(EHCP, BROMLEY, str(year), round(100 * n / d, 1), n, d, name="Bromley")
+    result = compare(EHCP, BROMLEY, "2024")
+    assert result.trend["label"] == "no significant change (outlier found)"
+    assert result.trend["outlier"] is True

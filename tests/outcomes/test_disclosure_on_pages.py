@@ -101,3 +101,18 @@ def test_zero_and_five_are_shown(client, small_counts):
     )
     shown = {row[0][0]: row[1][0] for row in rows[1:]}
     assert shown == {"2022": "5", "2023": "0", "2024": "c"}
+
+
+def test_a_small_complement_is_not_published(client, small_counts):
+    """98 of 100 plans within 20 weeks publishes the 2 that were not (issue 14, finding 4):
+    the percentage and the numerator are c, the denominator (100) stays."""
+    value("ehcp-issued-20-weeks", AREA, "2023", 98.0, 98, 100, name="Testshire")
+    url = f"/indicators/ehcp-issued-20-weeks/?area={AREA}&format=csv"
+    data = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    row = next(r for r in data[1:] if r[1] == AREA and r[0] == "2023")
+    assert row[3:6] == ["c", "c", "100"]
+    # 5 of 100 not counted is not small: 95 of 100 is shown as it is.
+    value("ehcp-issued-20-weeks", AREA, "2022", 95.0, 95, 100, name="Testshire")
+    data = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    row = next(r for r in data[1:] if r[1] == AREA and r[0] == "2022")
+    assert row[3:6] == ["95%", "95", "100"]

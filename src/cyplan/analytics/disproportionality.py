@@ -6,14 +6,20 @@ its denominator (the population of the same ages and date, or another cohort). F
 * rate per 10,000: ``a / n_g × 10,000``;
 * share of the cohort and share of the population (%);
 * RRI against a reference group (White British by default for ethnicity) or against "all
-  other children": ``RRI = (a / n_g) / (b / n_ref)``;
-* the 95% interval on the log scale (Katz): ``ln(RRI) ± 1.96·√(1/a − 1/n_g + 1/b − 1/n_ref)``,
-  significant over- or under-representation when it excludes 1.
+  other children": ``RRI = (a / n_g) / (b / n_ref)``; "all other children" are the other
+  children of groups with a population figure (children whose ethnicity is not known have no
+  population, so they are left out of both b and n_ref);
+* the 95% interval on the log scale (Katz): ``ln(RRI) ± z·√(1/a − 1/n_g + 1/b − 1/n_ref)``,
+  z = 1.959964, significant over- or under-representation when it excludes 1.
 
 Small cells: ethnic groups with a count from 1 to threshold − 1 are first merged into their
-main group (White, Mixed, Asian, Black, Other, Unknown; the reference group stays on its own),
-saying so; counts still small are suppressed with the project's disclosure rules (primary and
-secondary), and every figure built on a suppressed count is suppressed too. Cases that cannot
+main group (White, Mixed, Asian, Black, Other, Unknown; White British, the usual reference,
+stays on its own whatever reference is asked for), saying so. The merges and the suppression
+depend only on the counts, never on the reference chosen, so every reference shows the same
+rows with the same cells hidden. Counts still small are suppressed by one disclosure audit of
+everything the cohort's page shows together (counts, populations, totals, the total that
+"all other children" uses, and the groups inside each merged row), and every figure built on a
+suppressed count is suppressed too. Cases that cannot
 be calculated (no children in the reference group, no population figure, more children in the
 cohort than in the population) say so in words; nothing is ever infinite.
 
@@ -31,9 +37,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from cyplan.analytics import ethnicity as eth
-from cyplan.analytics.disclosure import DEFAULT_THRESHOLD, is_small, suppress_one_way
+from cyplan.analytics.disclosure import DEFAULT_THRESHOLD, TableGroup, is_small, suppress_table
+from cyplan.analytics.stats import Z_95
 
-Z = 1.96
+# The one 95% normal quantile used everywhere: norm.ppf(0.975) = 1.959964.
+Z = Z_95
 PER = 10_000
 ALL_OTHER = "all-other"
 ALL_OTHER_LABEL = "all other children"
@@ -132,6 +140,8 @@ class GroupResult:
     population_suppressed: bool = False
     suppressed: bool = False
     suppression_reason: str = ""
+    share_suppressed: bool = False
+    population_share_suppressed: bool = False
 
     @property
     def children(self) -> str:
@@ -163,6 +173,8 @@ class Analysis:
     merges: tuple[Merge, ...] = ()
     notes: tuple[str, ...] = field(default=())
     year: str = ""
+    known_count: int = 0
+    known_count_suppressed: bool = False
 
     def group(self, key: str) -> GroupResult:
         for row in self.groups:
@@ -230,16 +242,29 @@ def default_reference(characteristic: str, population: Mapping[str, int]) -> str
     return ALL_OTHER
 
 
+def kept_apart(characteristic: str, populations: Iterable[Mapping[str, int]]) -> str | None:
+    """The group never merged into its main group: White British, the usual reference, when
+    every year has a population for it. It depends only on the data, never on the reference
+    asked for, so every reference choice shows the same rows."""
+    populations = list(populations)
+    if characteristic == eth.ETHNICITY and populations and all(p.get("WBRI") for p in populations):
+        return "WBRI"
+    return None
+
+
 def merges_needed(
     cohort: Mapping[str, int],
     population: Mapping[str, int],
     *,
     characteristic: str = eth.ETHNICITY,
-    reference: str = ALL_OTHER,
+    keep: str | None = None,
     threshold: int = DEFAULT_THRESHOLD,
     merge: str = MERGE_AUTO,
 ) -> set[str]:
-    """The main groups whose groups must be merged: one of them has a small count (or all, for "main")."""
+    """The main groups whose groups must be merged: one of them has a small count (or all, for "main").
+
+    ``keep`` is the group that stays on its own (see :func:`kept_apart`).
+    """
     if characteristic != eth.ETHNICITY or merge == MERGE_NONE:
         return set()
     if merge not in (MERGE_AUTO, MERGE_MAIN):
@@ -247,9 +272,7 @@ def merges_needed(
     groups = set(cohort) | set(population)
     needed = set()
     for main in eth.MAIN_GROUPS:
-        members = [
-            g for g in groups if g in eth.CODES and eth.CODES[g][1] == main and g != reference
-        ]
+        members = [g for g in groups if g in eth.CODES and eth.CODES[g][1] == main and g != keep]
         if len(members) < 2:
             continue
         small = any(
@@ -262,7 +285,10 @@ def merges_needed(
 
 
 def _rows(
-    cohort: Mapping[str, int], population: Mapping[str, int], merged_mains: set[str], reference: str
+    cohort: Mapping[str, int],
+    population: Mapping[str, int],
+    merged_mains: set[str],
+    keep: str | None,
 ) -> tuple[list[tuple[str, str, tuple[str, ...], bool]], list[Merge]]:
     """(key, label, member groups, merged?) in display order, and the merges made."""
     groups = sorted(set(cohort) | set(population), key=eth.group_order)
@@ -273,13 +299,13 @@ def _rows(
         if group in done:
             continue
         main = eth.CODES[group][1] if group in eth.CODES else None
-        if main in merged_mains and group != reference:
+        if main in merged_mains and group != keep:
             members = tuple(
-                g for g in groups if g in eth.CODES and eth.CODES[g][1] == main and g != reference
+                g for g in groups if g in eth.CODES and eth.CODES[g][1] == main and g != keep
             )
-            if reference in eth.CODES and eth.CODES[reference][1] == main:
+            if keep in eth.CODES and eth.CODES[keep][1] == main:
                 key = f"{main}-other"
-                name = f"{main} (other than {eth.label(reference)})"
+                name = f"{main} (other than {eth.label(keep)})"
             else:
                 key, name = main, main
             rows.append((key, name, members, True))
@@ -291,6 +317,86 @@ def _rows(
     return rows, merges
 
 
+# Keys of the cells every analysis publishes besides its rows.
+_TOTAL, _KNOWN, _POP_TOTAL = "\0total", "\0known total", "\0population total"
+
+
+def _audit(
+    layout: list[tuple[str, str, tuple[str, ...], bool]],
+    cohort: Mapping[str, int],
+    population: Mapping[str, int],
+    threshold: int,
+    shown_elsewhere: Iterable[tuple[tuple[str, ...], bool]] = (),
+) -> tuple[dict, dict]:
+    """One disclosure audit of every count the analysis publishes, whatever the reference.
+
+    Published: each row's count and population, the cohort total, the population total, and
+    the cohort total of the groups with a population (what "all other children" is built on).
+    Not published but protected when small: each group inside a merged row. Readers also know
+    that a group's count is at most its population. ``shown_elsewhere`` are sums of population
+    groups another page publishes (the base cohort's own rows, when the denominator is another
+    cohort), each with True when that page shows it as ``c``: they are audited with the rest and
+    never changed. Returns the results for counts and for populations, by row key (and the
+    three totals).
+    """
+    cells: dict[tuple[str, str], int | None] = {}
+    groups: list[TableGroup] = []
+    unpublished: list[tuple[str, str]] = []
+    at_most: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    with_pop = [key for key, _, members, _ in layout if any(g in population for g in members)]
+    for key, _, members, merged in layout:
+        cells[("n", key)] = sum(cohort.get(g, 0) for g in members)
+        if key in with_pop:
+            cells[("p", key)] = sum(population[g] for g in members if g in population)
+            if cells[("n", key)] <= cells[("p", key)]:
+                at_most.append((("n", key), ("p", key)))
+        if merged:
+            for g in members:
+                cells[("n", key, g)] = cohort.get(g, 0)
+                unpublished.append(("n", key, g))
+                if g in population:
+                    cells[("p", key, g)] = population[g]
+                    unpublished.append(("p", key, g))
+                    if cohort.get(g, 0) <= population[g]:
+                        at_most.append((("n", key, g), ("p", key, g)))
+            groups.append(TableGroup(("n", key), tuple(("n", key, g) for g in members)))
+            in_pop = tuple(("p", key, g) for g in members if g in population)
+            if in_pop:
+                groups.append(TableGroup(("p", key), in_pop))
+    cells[("n", _TOTAL)] = sum(cells[("n", k)] for k, _, _, _ in layout)
+    cells[("n", _KNOWN)] = sum(cells[("n", k)] for k in with_pop)
+    cells[("p", _POP_TOTAL)] = sum(cells[("p", k)] for k in with_pop)
+    groups += [
+        TableGroup(("n", _TOTAL), tuple(("n", k) for k, _, _, _ in layout)),
+        TableGroup(("n", _KNOWN), tuple(("n", k) for k in with_pop)),
+        TableGroup(("p", _POP_TOTAL), tuple(("p", k) for k in with_pop)),
+    ]
+    atom: dict[str, tuple] = {}
+    for key, _, members, merged in layout:
+        for g in members:
+            if g in population:
+                atom[g] = ("p", key, g) if merged else ("p", key)
+    elsewhere: dict[tuple, bool] = {}
+    for i, (members, hidden) in enumerate(shown_elsewhere):
+        parts = tuple(atom[g] for g in members if g in atom)
+        if parts:
+            cells[("q", i)] = sum(population[g] for g in members if g in population)
+            groups.append(TableGroup(("q", i), parts))
+            elsewhere[("q", i)] = hidden
+    result = suppress_table(
+        cells,
+        groups,
+        threshold,
+        public=True,
+        unpublished=unpublished,
+        at_most=at_most,
+        elsewhere=elsewhere,
+    )
+    counts = {key[1]: r for key, r in result.items() if key[0] == "n"}
+    pops = {key[1]: r for key, r in result.items() if key[0] == "p"}
+    return counts, pops
+
+
 def analyse(
     cohort: Mapping[str, int],
     population: Mapping[str, int],
@@ -300,6 +406,8 @@ def analyse(
     threshold: int = DEFAULT_THRESHOLD,
     merge: str = MERGE_AUTO,
     force_merge: Iterable[str] = (),
+    keep: str | None = None,
+    population_shown_elsewhere: Iterable[tuple[tuple[str, ...], bool]] = (),
     year: str = "",
     z: float = Z,
 ) -> Analysis:
@@ -308,53 +416,76 @@ def analyse(
     Args:
         cohort: children in the cohort by group (ethnicity codes, main groups, or any labels).
         population: the denominator by group; a group missing here (e.g. "Unknown") has no rate.
-        reference: the group to compare with, or ``ALL_OTHER`` for all other children;
-            by default White British for ethnicity, else all other children.
+        reference: the row to compare with (a group, or a merged row such as ``Black``), or
+            ``ALL_OTHER`` for all other children; by default White British for ethnicity,
+            else all other children. The reference changes only the ratios: which rows are
+            shown and which cells are suppressed never depend on it.
         threshold: counts from 1 to threshold − 1 are small (the disclosure setting).
         merge: ``auto`` merges the groups of a main group when one of them is small; ``main``
             always shows main groups; ``none`` never merges (small cells are only suppressed).
         force_merge: main groups to merge whatever the counts (so years line up over time).
+        keep: the group kept out of merges (by default :func:`kept_apart` of this year;
+            "" for none).
+        population_shown_elsewhere: sums of population groups another page publishes, each
+            (groups, shown as c?): when the denominator is another cohort, that cohort's rows,
+            total and known total (see :func:`published_counts`). They are audited together
+            with this analysis, so the two pages side by side give nothing away.
 
     Raises:
         ValueError: a negative or non-whole count, an unknown ethnicity group, a main group given
-            with its own codes, or a reference group with no population figure.
+            with its own codes, or a reference group with no population figure or merged
+            into a larger row.
     """
     _check_counts("cohort", cohort)
     _check_counts("population", population)
     _check_groups(characteristic, cohort)
     _check_groups(characteristic, population)
     cohort, population, aligned = align_groups(characteristic, cohort, population)
+    if keep is None:
+        keep = kept_apart(characteristic, [population])
     if reference is None:
         reference = default_reference(characteristic, population)
-    if reference != ALL_OTHER and reference not in population:
-        raise ValueError(f"the reference group {reference!r} has no population figure")
     mains = merges_needed(
         cohort,
         population,
         characteristic=characteristic,
-        reference=reference,
+        keep=keep,
         threshold=threshold,
         merge=merge,
     ) | set(force_merge)
-    layout, merges = _rows(cohort, population, mains, reference)
+    layout, merges = _rows(cohort, population, mains, keep)
+    if reference != ALL_OTHER:
+        row_of = {m: key for key, _, members, _ in layout for m in members}
+        if reference not in {key for key, *_ in layout}:
+            if reference in row_of:
+                raise ValueError(
+                    f"the reference group {reference!r} is shown within {row_of[reference]!r}: "
+                    "choose that row or another group"
+                )
+            raise ValueError(f"the reference group {reference!r} has no population figure")
 
     counts = {key: sum(cohort.get(g, 0) for g in members) for key, _, members, _ in layout}
     pops: dict[str, int | None] = {}
     for key, _, members, _ in layout:
         known = [population[g] for g in members if g in population]
         pops[key] = sum(known) if known else None
+    if reference != ALL_OTHER and pops.get(reference) is None:
+        raise ValueError(f"the reference group {reference!r} has no population figure")
     total_count = sum(counts.values())
+    known_count = sum(counts[k] for k, p in pops.items() if p is not None)
     total_pop = sum(p for p in pops.values() if p is not None)
-    disclosed = suppress_one_way(counts, threshold, public=True, total_label="\0total")
-    # Populations too: with the total shown, one small population (a count of children when the
-    # denominator is another cohort) could be worked out from the others.
-    pop_disclosed = suppress_one_way(
-        {k: p for k, p in pops.items() if p is not None}, threshold, public=True,
-        total_label="\0total",
-    )  # fmt: skip
+    disclosed, pop_disclosed = _audit(
+        layout, cohort, population, threshold, population_shown_elsewhere
+    )
 
     ref_key = reference
-    ref_hidden = reference != ALL_OTHER and disclosed[reference].suppressed
+    if reference == ALL_OTHER:
+        # "All other children" are built on the known total and the population total.
+        ref_hidden = disclosed[_KNOWN].suppressed or pop_disclosed[_POP_TOTAL].suppressed
+    else:
+        ref_hidden = disclosed[reference].suppressed or pop_disclosed[reference].suppressed
+    total_hidden = disclosed[_TOTAL].suppressed
+    pop_total_hidden = pop_disclosed[_POP_TOTAL].suppressed
     rows = []
     for key, name, members, merged in layout:
         a, n_g = counts[key], pops[key]
@@ -375,11 +506,15 @@ def analyse(
         elif is_ref:
             ratio = RateRatio(1.0, None, None, REFERENCE)
         elif reference == ALL_OTHER:
-            ratio = relative_rate_index(a, n_g, total_count - a, total_pop - n_g, z)
+            # Children whose group has no population (ethnicity not known) are left out of the
+            # reference: they cannot be in its population, so not in its count either.
+            ratio = relative_rate_index(a, n_g, known_count - a, total_pop - n_g, z)
         else:
             ratio = relative_rate_index(a, n_g, counts[ref_key], pops[ref_key] or 0, z)
         if ref_hidden and not is_ref and n_g is not None:
             hidden, why = True, why or "the reference group's count is suppressed"
+        if (total_hidden or pop_total_hidden) and not hidden:
+            why = "the total is suppressed"
         rows.append(
             GroupResult(
                 key=key,
@@ -401,6 +536,8 @@ def analyse(
                 population_suppressed=pop_small,
                 suppressed=hidden,
                 suppression_reason=why,
+                share_suppressed=hidden or total_hidden,
+                population_share_suppressed=pop_small or pop_total_hidden,
             )
         )
     total = GroupResult(
@@ -416,10 +553,21 @@ def analyse(
         lower=None,
         upper=None,
         significance=NOT_APPLICABLE,
-        count_suppressed=disclosed["\0total"].suppressed,
-        population_suppressed=pop_disclosed["\0total"].suppressed,
+        count_suppressed=disclosed[_TOTAL].suppressed,
+        population_suppressed=pop_total_hidden,
+        suppressed=disclosed[_TOTAL].suppressed or pop_total_hidden,
     )
-    ref_label = ALL_OTHER_LABEL if reference == ALL_OTHER else eth.children_phrase(reference)
+    if reference == ALL_OTHER:
+        ref_label = ALL_OTHER_LABEL
+    else:
+        ref_label = next(
+            (
+                f"children of {n}" if m and key not in eth.MAIN_GROUPS else eth.children_phrase(key)
+                for key, n, _, m in layout
+                if key == reference
+            ),
+            eth.children_phrase(reference),
+        )
     return Analysis(
         characteristic=characteristic,
         reference=reference,
@@ -430,6 +578,8 @@ def analyse(
         merges=tuple(merges),
         notes=tuple(aligned + _notes(merges, rows, threshold, reference)),
         year=year,
+        known_count=known_count,
+        known_count_suppressed=disclosed[_KNOWN].suppressed,
     )
 
 
@@ -465,19 +615,19 @@ def analyse_years(
     threshold: int = DEFAULT_THRESHOLD,
     merge: str = MERGE_AUTO,
     z: float = Z,
+    populations_shown_elsewhere: Mapping[str, Iterable[tuple[tuple[str, ...], bool]]] | None = None,
 ) -> list[Analysis]:
     """The same analysis for each year (oldest first), with the same merges in every year.
 
     A main group merged in any year is merged in all, so a row means the same children in each
-    year and a board can see whether a gap is closing.
+    year and a board can see whether a gap is closing. ``populations_shown_elsewhere`` gives,
+    by year, the population sums another page publishes (see :func:`analyse`).
     """
+    elsewhere = populations_shown_elsewhere or {}
     order = sorted(years)
+    keep = kept_apart(characteristic, [years[y][1] for y in order])
     if reference is None:
-        reference = (
-            "WBRI"
-            if characteristic == eth.ETHNICITY and all(years[y][1].get("WBRI") for y in order)
-            else ALL_OTHER
-        )
+        reference = keep or ALL_OTHER
     mains: set[str] = set()
     for year in order:
         cohort, population = years[year]
@@ -485,7 +635,7 @@ def analyse_years(
             cohort,
             population,
             characteristic=characteristic,
-            reference=reference,
+            keep=keep,
             threshold=threshold,
             merge=merge,
         )
@@ -498,11 +648,26 @@ def analyse_years(
             threshold=threshold,
             merge=merge,
             force_merge=mains,
+            keep=keep or "",
+            population_shown_elsewhere=elsewhere.get(year, ()),
             year=year,
             z=z,
         )
         for year in order
     ]
+
+
+def published_counts(analysis: Analysis) -> list[tuple[tuple[str, ...], bool]]:
+    """The sums of groups an analysis publishes as cohort counts, each with True when shown
+    as ``c``: every row, the total, and the total of groups with a population (what "all other
+    children" is built on). Pass them as ``population_shown_elsewhere`` to a cohort whose
+    denominator is this cohort."""
+    out = [(row.members, row.count_suppressed) for row in analysis.groups]
+    every = tuple(g for row in analysis.groups for g in row.members)
+    known = tuple(g for row in analysis.groups if row.population is not None for g in row.members)
+    out.append((every, analysis.total.count_suppressed))
+    out.append((known, analysis.known_count_suppressed))
+    return out
 
 
 def format_ratio(value: float | None) -> str:
@@ -604,7 +769,9 @@ __all__ = [
     "analyse_years",
     "cohort_from_indicator_table",
     "format_ratio",
+    "kept_apart",
     "merges_needed",
+    "published_counts",
     "relative_rate_index",
     "summary",
 ]

@@ -3,11 +3,17 @@
 * Proportions: the chi-squared test for linear trend (Armitage's test, as in Altman, Practical
   Statistics for Medical Research, 1991) on the numerators and denominators, scores 1 to 5.
 * Rates and everything else: weighted linear regression of value on time (scores 1 to 5), weights
-  1/SE², SE = (upper95 − lower95)/3.92; chi-squared = (slope / SE of slope)².
+  1/SE², SE = (upper95 − lower95)/(2 × 1.959964); chi-squared = (slope / SE of slope)².
 
 Either way the trend is significant only if chi-squared > 9.5495, the 99.8% point of chi-squared
-on 1 degree of freedom. Points are in time order, oldest first, for consecutive equally spaced
-periods with no breaks in the series (as Fingertips requires); only the last five are used.
+on 1 degree of freedom. Points are in time order, oldest first; only the last five are used, and
+they must be consecutive periods (2020, 2021, ... or 2020/21, 2021/22, ...) with no breaks.
+
+As the current Fingertips trend markers (PHEindicatormethods ``assign_trend_markers``) do, the
+direction comes from the ordinary (unweighted) least-squares slope of the values on time, and a
+significant trend is checked for outliers: the slope is refitted leaving out each point in turn,
+and if any refit's slope has the other sign the marker is "no significant change (outlier
+found)".
 
 Example:
     >>> points = [TrendPoint(str(year), numerator=k, denominator=100)
@@ -19,20 +25,27 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 from scipy.stats import chi2
 
-from cyplan.analytics.stats import HIGHER_IS_BETTER, NO_POLARITY, check_polarity, is_missing
+from cyplan.analytics.stats import (
+    HIGHER_IS_BETTER,
+    NO_POLARITY,
+    Z_95,
+    check_polarity,
+    is_missing,
+)
 
 TREND_POINTS = 5
 # 99.8% point of chi-squared on 1 degree of freedom: 9.54954 (= 3.0902323² = norm.ppf(0.999)²).
 CHI2_998_1DF: float = float(chi2.ppf(0.998, 1))
-# Fingertips turns a 95% confidence interval into a standard error by dividing its width by
-# 2 × 1.96 = 3.92.
-CI95_WIDTH_PER_SE = 3.92
+# A 95% confidence interval is 2z standard errors wide, z = norm.ppf(0.975) = 1.959964: the one
+# z constant every method uses (2z = 3.919928).
+CI95_WIDTH_PER_SE = 2 * Z_95
 
 KINDS = ("proportion", "rate", "other")
 
@@ -42,6 +55,8 @@ NO_SIGNIFICANT_CHANGE = "no significant change"
 CANNOT_BE_CALCULATED = "cannot be calculated"
 GETTING_BETTER = "getting better"
 GETTING_WORSE = "getting worse"
+
+OUTLIER_FOUND = "outlier found"
 
 PROPORTION_METHOD = "chi-squared test for linear trend"
 REGRESSION_METHOD = "weighted linear regression"
@@ -70,10 +85,15 @@ class TrendResult:
         statistic: the chi-squared statistic on 1 degree of freedom (None if not calculated).
         slope: the fitted change per period (a proportion for proportions, in the value's
             units otherwise), None if not calculated.
-        significant: True when statistic > 9.5495.
+        significant: True when the marker is a significant trend: statistic > 9.5495 and no
+            outlier found.
         periods: the labels of the points used.
         method: "chi-squared test for linear trend" or "weighted linear regression".
         reason: why the trend cannot be calculated (None otherwise).
+        direction_slope: the unweighted least-squares slope of the values on time, whose sign
+            gives the direction (per period, in the values' units).
+        outlier: True when the test was significant but leaving out one point turned the
+            slope round, so the marker is "no significant change (outlier found)".
     """
 
     direction: str
@@ -84,10 +104,14 @@ class TrendResult:
     periods: tuple[str, ...] = ()
     method: str | None = None
     reason: str | None = None
+    direction_slope: float | None = None
+    outlier: bool = False
 
     @property
     def label(self) -> str:
         """Direction and judgement in one phrase, e.g. "increasing and getting better"."""
+        if self.outlier:
+            return f"{self.direction} ({OUTLIER_FOUND})"
         return f"{self.direction} and {self.judgement}" if self.judgement else self.direction
 
 
@@ -148,6 +172,35 @@ def _regression_trend(points: Sequence[TrendPoint]) -> tuple[float, float] | str
     return slope, slope * slope * s_tt
 
 
+def _start_year(period: str) -> int | None:
+    """The year a period starts in: 2024, 2023/24, 2023-24, 2023-2024, 2023 to 2024, FY2023."""
+    match = re.fullmatch(r"\D{0,4}(\d{4})(?:\s*(?:/|-|to)\s*\d{2,4})?", period.strip())
+    return int(match[1]) if match else None
+
+
+def _gap(periods: Sequence[str]) -> str | None:
+    """Why the periods are not consecutive years, or None when they are (or cannot be read)."""
+    years = [_start_year(str(p)) for p in periods]
+    if None in years:
+        return None  # labels that are not years: the caller vouches for the order
+    for before, after, y0, y1 in zip(periods, periods[1:], years, years[1:], strict=False):
+        if y1 - y0 != 1:
+            return f"the periods are not consecutive ({before} is followed by {after})"
+    return None
+
+
+def _ols_slope(values: Sequence[float], times: Sequence[float]) -> float:
+    """Ordinary least-squares slope of values on times."""
+    t_bar = sum(times) / len(times)
+    y_bar = sum(values) / len(values)
+    s_tt = sum((t - t_bar) ** 2 for t in times)
+    return sum((t - t_bar) * (y - y_bar) for t, y in zip(times, values, strict=True)) / s_tt
+
+
+def _sign(value: float) -> int:
+    return (value > 0) - (value < 0)
+
+
 def trend(
     points: Sequence[TrendPoint | Mapping[str, Any]],
     kind: str,
@@ -181,17 +234,38 @@ def trend(
         return _cannot(
             f"needs {TREND_POINTS} points, only {len(recent)} available", periods, method
         )
+    gap = _gap(periods)
+    if gap:
+        return _cannot(gap, periods, method)
     fitted = _proportion_trend(recent) if kind == "proportion" else _regression_trend(recent)
     if isinstance(fitted, str):
         return _cannot(fitted, periods, method)
     slope, statistic = fitted
+    values = [
+        p.numerator / p.denominator if kind == "proportion" else float(p.value) for p in recent
+    ]
+    times = list(range(1, len(recent) + 1))
+    beta = _ols_slope(values, times)
     significant = statistic > CHI2_998_1DF
-    if not significant:
-        return TrendResult(NO_SIGNIFICANT_CHANGE, None, statistic, slope, False, periods, method)
-    direction = INCREASING if slope > 0 else DECREASING
+    if not significant or _sign(beta) == 0:
+        return TrendResult(
+            NO_SIGNIFICANT_CHANGE, None, statistic, slope, False, periods, method,
+            direction_slope=beta,
+        )  # fmt: skip
+    # Leave each point out in turn: a refit whose slope turns round marks an outlier.
+    for i in range(len(values)):
+        refit = _ols_slope(values[:i] + values[i + 1 :], times[:i] + times[i + 1 :])
+        if _sign(refit) != _sign(beta):
+            return TrendResult(
+                NO_SIGNIFICANT_CHANGE, None, statistic, slope, False, periods, method,
+                direction_slope=beta, outlier=True,
+            )  # fmt: skip
+    direction = INCREASING if beta > 0 else DECREASING
     judgement = None
     if polarity != NO_POLARITY:
         judgement = (
-            GETTING_BETTER if (slope > 0) == (polarity == HIGHER_IS_BETTER) else GETTING_WORSE
+            GETTING_BETTER if (beta > 0) == (polarity == HIGHER_IS_BETTER) else GETTING_WORSE
         )
-    return TrendResult(direction, judgement, statistic, slope, True, periods, method)
+    return TrendResult(
+        direction, judgement, statistic, slope, True, periods, method, direction_slope=beta
+    )

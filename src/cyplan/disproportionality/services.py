@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from cyplan.analytics import disproportionality as dp
-from cyplan.analytics import ethnicity as eth
 from cyplan.analytics.forest_plot import forest_plot
 from cyplan.core.tables import Table
 from cyplan.disproportionality.models import Cohort, CohortCount, DenominatorCount
@@ -140,7 +139,12 @@ def _area_name(cohort: Cohort, area_code: str) -> str:
 
 
 def analyses(
-    cohort: Cohort, characteristic: str, area_code: str, reference: str | None = None
+    cohort: Cohort,
+    characteristic: str,
+    area_code: str,
+    reference: str | None = None,
+    *,
+    _depth: int = 0,
 ) -> list[dp.Analysis]:
     """The analysis for every year that has both cohort and denominator counts."""
     counts = cohort_counts(cohort, area_code, characteristic)
@@ -151,19 +155,40 @@ def analyses(
             f"No counts of {cohort.title.lower()} by {characteristic} with a denominator "
             f"for {area_code}"
         )
+    elsewhere = {}
+    if cohort.base_cohort_id and _depth < 5:
+        # The denominator is another cohort, whose own page shows these counts: audit them
+        # together so the two pages side by side give nothing away.
+        try:
+            base = analyses(cohort.base_cohort, characteristic, area_code, _depth=_depth + 1)
+        except NoData:
+            base = []
+        elsewhere = {a.year: dp.published_counts(a) for a in base}
     return dp.analyse_years(
-        years, characteristic=characteristic, reference=reference, threshold=threshold()
+        years,
+        characteristic=characteristic,
+        reference=reference,
+        threshold=threshold(),
+        populations_shown_elsewhere=elsewhere,
     )
 
 
 def reference_choices(cohort: Cohort, characteristic: str, area_code: str) -> list[tuple[str, str]]:
-    population = denominator_counts(cohort, area_code, characteristic)
-    groups = sorted({g for year in population.values() for g in year}, key=eth.group_order)
-    default = [("WBRI", "White British children")] if "WBRI" in groups else []
+    """The rows a reader may compare with: the rows of the analysis, the same whatever the
+    reference (merges and suppression never depend on it), with a population every year."""
+    try:
+        every = analyses(cohort, characteristic, area_code)
+    except NoData:
+        return []
+    keys: dict[str, str] = {}
+    for row in every[0].groups:
+        if all(any(r.key == row.key and r.population is not None for r in a.groups) for a in every):
+            keys[row.key] = row.children
+    default = [("WBRI", keys.pop("WBRI"))] if "WBRI" in keys else []
     return (
         default
         + [(dp.ALL_OTHER, "All other children")]
-        + [(g, eth.children_phrase(g)) for g in groups if g != "WBRI"]
+        + [(key, text[0].upper() + text[1:]) for key, text in keys.items()]
     )
 
 

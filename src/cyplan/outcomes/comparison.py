@@ -63,6 +63,10 @@ class Comparison:
     sentence: str = ""
     source: str = ""
     note: str = ""
+    interval: dict = field(default_factory=dict)
+    numerator_counts: str | None = None
+    denominator_counts: str | None = None
+    disclosure: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -94,6 +98,10 @@ class Comparison:
             "source": self.source,
             "note": self.note or None,
             "summary": self.sentence,
+            "interval": self.interval,
+            "numerator_counts": self.numerator_counts,
+            "denominator_counts": self.denominator_counts,
+            "disclosure": self.disclosure,
         }
 
 
@@ -136,6 +144,30 @@ def with_intervals(code: str, value: IndicatorValue) -> Figure:
     except ValueError:
         pass
     return figure
+
+
+INTERVAL_METHODS = {"wilson": "Wilson score", "byar": "Byar's", "exact poisson": "exact Poisson"}
+
+
+def interval_description(code: str, figure: Figure, confidence: float) -> dict:
+    """The interval method for this figure, its levels and the level used to compare.
+
+    Rates use Byar's method from a count of 10 and the exact Poisson interval below 10, as
+    ``stats.rate_interval`` does; proportions the Wilson score interval.
+    """
+    kind = interval_kind(code)
+    if kind == "byar" and figure.numerator is not None:
+        key = "byar" if figure.numerator >= stats.BYAR_MINIMUM_COUNT else "exact poisson"
+    else:
+        key = kind
+    method = INTERVAL_METHODS.get(key)
+    return {
+        "method": method if figure.lower95 is not None else None,
+        "levels": [0.95, 0.998] if figure.lower95 is not None else [],
+        "comparison_level": confidence,
+        "z95": stats.Z_95,
+        "z998": stats.Z_998,
+    }
 
 
 def _rounded(value: float | None, places: int = 4) -> float | None:
@@ -327,6 +359,8 @@ def compare(
         "periods": list(result.periods),
         "method": result.method,
         "reason": result.reason,
+        "outlier": result.outlier,
+        "direction_slope": _rounded(result.direction_slope, 6),
     }
     for name in ("value", "lower95", "upper95", "lower998", "upper998"):
         setattr(area, name, _rounded(getattr(area, name)))
@@ -345,6 +379,10 @@ def compare(
         source=mine.source,
         note=mine.note,
     )
+    comparison.interval = interval_description(code, area, confidence)
+    comparison.numerator_counts = entry.numerator if entry else None
+    comparison.denominator_counts = entry.denominator if entry else None
+    comparison.history = [(v, with_intervals(code, v)) for v in history]
     comparison.sentence = summary_sentence(comparison)
     return comparison
 

@@ -14,6 +14,10 @@ EPILOG = """examples:
   cyplan indicators list --json
   cyplan indicators compare --indicator ehcp-issued-20-weeks --area E09000006 --period 2024 --json
   cyplan indicators compare --indicator ehcp-issued-20-weeks --area E09000006 --period 2024 --filter "breakdown=Age under 5"
+  cyplan indicators compare --indicator cla-rate --area E09000006 --period 2024 --unsuppressed
+
+Figures are suppressed as on the public pages (small counts and what would reveal them are c)
+unless --unsuppressed is given: staff only, and the output says so.
 """
 
 
@@ -59,6 +63,11 @@ class Command(ExampleCommand):
             help="the statistical neighbour model, e.g. 2021 (default: the latest loaded, 2025)",
         )
         comparing.add_argument("--json", action="store_true")
+        comparing.add_argument(
+            "--unsuppressed",
+            action="store_true",
+            help="staff only: show small counts and what they reveal, marked not for publication",
+        )
 
     def handle(self, *args, action, **options):
         return getattr(self, f"do_{action}")(**options) or None
@@ -77,7 +86,15 @@ class Command(ExampleCommand):
             )
 
     def do_compare(
-        self, indicator, area, period, filter=(), json=False, neighbours=None, **options
+        self,
+        indicator,
+        area,
+        period,
+        filter=(),
+        json=False,
+        neighbours=None,
+        unsuppressed=False,
+        **options,
     ):
         filters = {}
         for item in filter:
@@ -93,10 +110,26 @@ class Command(ExampleCommand):
             raise CommandError(
                 f"{error}. Load values first (cyplan data import-ees FILE)."
             ) from None
+        from cyplan.outcomes.presentation import disclosed_json
+
+        data = disclosed_json(result, public=not unsuppressed)
         if json:
-            self.stdout.write(json_module_dumps(result.as_json()))
-        else:
-            self.stdout.write(result.sentence)
+            self.stdout.write(json_module_dumps(data))
+            return
+        if unsuppressed:
+            self.stdout.write(
+                "UNSUPPRESSED: for staff only, not for publication. "
+                "Small counts are shown as they are."
+            )
+        self.stdout.write(data["summary"])
+        method = data["interval"]["method"]
+        if method:
+            level = "95%" if data["confidence"] == 0.95 else "99.8%"
+            self.stdout.write(
+                f"Interval: {method} at 95% and 99.8%; compared at {level}. "
+                f"Numerator: {data['numerator_counts'] or 'not stated'}. "
+                f"Denominator: {data['denominator_counts'] or 'not stated'}."
+            )
 
 
 def json_module_dumps(data) -> str:
