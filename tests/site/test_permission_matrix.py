@@ -60,7 +60,10 @@ MATRIX = {
     "api:plan": ("/api/plans/test-plan/", ALL_OK),
     "api:nodes": ("/api/plans/test-plan/nodes/", ALL_OK),
     "api:updates": ("/api/plans/test-plan/updates/", ALL_OK),
-    "api:review": ("/api/plans/test-plan/updates/{update}/review/", row(405, 405, 405, 405, 405, 405)),
+    "api:review": (
+        "/api/plans/test-plan/updates/{update}/review/",
+        row(405, 405, 405, 405, 405, 405),
+    ),
     "outcomes:index": ("/indicators/", ALL_OK),
     "outcomes:indicator": ("/indicators/cla-rate/", ALL_OK),
     "outcomes:scorecard": ("/plans/test-plan/scorecard/", ALL_OK),

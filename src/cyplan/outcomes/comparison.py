@@ -157,7 +157,7 @@ def interval_description(code: str, figure: Figure, confidence: float) -> dict:
     """
     kind = interval_kind(code)
     if kind == "byar" and figure.numerator is not None:
-        key = "byar" if figure.numerator >= stats.BYAR_MINIMUM_COUNT else "exact poisson"
+        key = "byar" if figure.numerator >= _stats().BYAR_MINIMUM_COUNT else "exact poisson"
     else:
         key = kind
     method = INTERVAL_METHODS.get(key)
@@ -165,8 +165,8 @@ def interval_description(code: str, figure: Figure, confidence: float) -> dict:
         "method": method if figure.lower95 is not None else None,
         "levels": [0.95, 0.998] if figure.lower95 is not None else [],
         "comparison_level": confidence,
-        "z95": stats.Z_95,
-        "z998": stats.Z_998,
+        "z95": _stats().Z_95,
+        "z998": _stats().Z_998,
     }
 
 
