@@ -91,7 +91,7 @@ def test_lead_records_an_update_with_the_keyboard_and_manager_approves(demo_site
 
     manager = browser.new_context(bypass_csp=True).new_page()
     sign_in(manager, demo_site, "manager")
-    manager.click("text=Mainstream schools and settings are able")  # in "Updates to review"
+    manager.click("a:has-text('Mainstream schools and settings are able')")  # in "Updates to review"
     assert_accessible(manager)
     manager.fill("#id_comment", "Which two schools?")
     manager.click("button:has-text('Return with comment')")
@@ -108,7 +108,7 @@ def test_lead_records_an_update_with_the_keyboard_and_manager_approves(demo_site
     page.click("button[name=submit]")
 
     manager.goto(demo_site + "/my-actions/")
-    manager.click("text=Mainstream schools and settings are able")
+    manager.click("a:has-text('Mainstream schools and settings are able')")
     manager.click("button:has-text('Approve and publish')")
     assert "approved" in manager.inner_text(".govuk-notification-banner")
     manager.goto(demo_site + "/audit/")
