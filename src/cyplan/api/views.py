@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from cyplan.accounts import permissions
+from cyplan.core.demo_mode import real_only
 from cyplan.delivery.models import ProgressUpdate
 from cyplan.plans.exporter import plan_json
 from cyplan.plans.queries import visible_plans
@@ -51,6 +52,7 @@ def updates(request, slug: str):
     )
     if not permissions.can_see_unpublished(request.user, chosen):
         rows = rows.filter(state=ProgressUpdate.State.APPROVED)
+    rows = real_only(rows)
     return JsonResponse(
         {
             "updates": [
