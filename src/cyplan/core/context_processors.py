@@ -11,4 +11,5 @@ def site(request):
         "cyplan_demo": is_demo(),
         "cyplan_role": role,
         "cyplan_is_manager": permissions.is_manager(user) if user is not None else False,
+        "cyplan_loads_returns": permissions.can_load_returns(user) if user is not None else False,
     }
