@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='profile',
-            name='role',
-            field=models.CharField(choices=[('administrator', 'Administrator'), ('plan_manager', 'Plan manager'), ('action_lead', 'Action lead'), ('board_member', 'Board member'), ('data_officer', 'Data officer')], default='action_lead', max_length=20),
+            model_name="profile",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("administrator", "Administrator"),
+                    ("plan_manager", "Plan manager"),
+                    ("action_lead", "Action lead"),
+                    ("board_member", "Board member"),
+                    ("data_officer", "Data officer"),
+                ],
+                default="action_lead",
+                max_length=20,
+            ),
         ),
     ]
