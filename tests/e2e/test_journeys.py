@@ -4,7 +4,7 @@ import pytest
 
 from cyplan.core.demo import DEMO_ACCOUNTS
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, run_worker
 
 pytestmark = pytest.mark.e2e
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
@@ -210,6 +210,7 @@ def test_manager_makes_a_board_pack_and_a_councillor_reads_the_scrutiny_report(o
     page.check("input[name=audience][value=staff]")
     page.click("button:has-text('Make the board pack')")
     assert_accessible(page)
+    run_worker()
     page.wait_for_selector("text=Your report is ready", timeout=60_000)
     assert_accessible(page)
     with page.expect_download() as download:
