@@ -274,6 +274,7 @@ def test_the_scrutiny_page_may_style_itself_but_run_no_script(plan_with_updates)
     assert "'unsafe-inline'" not in other
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection
 def test_the_site_queues_the_pack_for_the_task_worker(plan_with_updates, settings):
     """With the database backend the web request only queues the task: the job waits until the
     worker (cyplan db_worker) runs it, then it is ready with its file."""
