@@ -56,6 +56,8 @@ system:
 
 deps: system $(PY_STAMP) $(JS_STAMP) $(CSS)
 
+# make run serves a demonstration: every page says so, and the demo data shows (labelled).
+run: export CYPLAN_DEMO = 1
 run: deps
 	$(BIN)/cyplan migrate --noinput
 	$(BIN)/cyplan plan import --builtin

@@ -176,6 +176,14 @@ def main() -> int:
         public, as_lead, as_manager = Client(), Client(), Client()
         as_lead.force_login(lead)
         as_manager.force_login(manager)
+        from django.contrib.auth import get_user_model
+
+        from cyplan.accounts.models import Profile, Role
+
+        officer = get_user_model().objects.create_user("bench-data-officer")
+        Profile.objects.create(user=officer, role=Role.DATA_OFFICER)
+        as_data_officer = Client()
+        as_data_officer.force_login(officer)
         baseline = statistics.median(measure(public, "/accounts/sign-in/"))
         pages = [
             ("home (public)", public, "/"),
@@ -194,6 +202,8 @@ def main() -> int:
             ("about the area", public, "/plans/bench-plan/area/"),
             ("my actions (lead)", as_lead, "/my-actions/"),
             ("API plan", public, "/api/plans/bench-plan/"),
+            ("reports (manager)", as_manager, "/reports/"),
+            ("returns (data officer)", as_data_officer, "/returns/"),
         ]
         print(f"{'page':<26}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}{'x budget':>10}")
         print(

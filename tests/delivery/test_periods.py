@@ -52,3 +52,48 @@ def test_labels():
     assert label_for_key("2024-25-Q3") == "Q3 2024/25"
     assert label_for_key("2024-25") == "2024/25"
     assert label_for_key("2024-10") == "October 2024"
+
+
+def test_periods_are_read_as_people_write_them():
+    """The site's label, the key and the usual variants all name the same period."""
+    from cyplan.delivery.periods import parse_period
+
+    for text in (
+        "2024-25-Q3",
+        "Q3 2024/25",
+        "q3 2024-25",
+        "Q3  2024/2025",
+        "2024/25 Q3",
+        "Q3 2024/25 (October to December 2024)",
+    ):
+        period = parse_period(text)
+        assert (period.key, period.start, period.end) == (
+            "2024-25-Q3",
+            date(2024, 10, 1),
+            date(2024, 12, 31),
+        ), text
+    assert parse_period("H2 2024/25").key == "2024-25-H2"
+    assert parse_period("2024/25").key == parse_period("FY 2024-25").key == "2024-25"
+    assert parse_period("October 2024").key == parse_period("2024-10").key == "2024-10"
+    assert parse_period("2024-05").end == date(2024, 5, 31)  # a month, not a financial year
+
+
+def test_unreadable_periods_say_how_to_write_one():
+    import pytest
+
+    from cyplan.delivery.periods import PeriodError, parse_period
+
+    with pytest.raises(PeriodError, match="2024/26 is not a financial year"):
+        parse_period("Q3 2024/26")
+    for text in ("Q5 2024/25", "next quarter", ""):
+        with pytest.raises(PeriodError, match="e.g. 'Q3 2024/25'"):
+            parse_period(text)
+
+
+def test_previous_period_of_each_kind():
+    from cyplan.delivery.periods import parse_period, previous_period
+
+    assert previous_period(parse_period("Q1 2024/25")).key == "2023-24-Q4"
+    assert previous_period(parse_period("H1 2024/25")).key == "2023-24-H2"
+    assert previous_period(parse_period("2024/25")).key == "2023-24"
+    assert previous_period(parse_period("January 2025")).key == "2024-12"

@@ -83,8 +83,10 @@ def test_reference_can_be_all_other_children(cohort, client):
     assert "2.1 times as likely as all other children to be in care" in body
 
 
-def test_synthetic_data_is_labelled_on_pages_and_csv(client):
-    """The demo cohorts say Synthetic data on their page, the index, the overview and the CSV."""
+def test_synthetic_data_is_labelled_on_pages_and_csv(client, settings):
+    """On a demo instance the demo cohorts say Synthetic data on their page, the index, the
+    overview and the CSV."""
+    settings.CYPLAN_DEMO = True
     make_plan()
     assert load_synthetic_data() > 0
     url = "/disproportionality/cohorts/synthetic-children-in-care/"

@@ -95,8 +95,11 @@ def assert_accessible(page) -> None:
 
 @pytest.fixture
 def demo_site(transactional_db, live_server, settings, tmp_path):
-    """The built-in plans, demo accounts and example updates, served live."""
+    """The built-in plans, demo accounts and example updates, served live as a demo (the
+    banner on every page) with the task queue in the database, as `make run` has it."""
     settings.MEDIA_ROOT = tmp_path
+    settings.CYPLAN_DEMO = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from cyplan.core.demo import create_demo_accounts, create_example_updates
     from cyplan.plans.builtin import builtin_plan_paths
     from cyplan.plans.importer import import_plan_path
@@ -134,3 +137,15 @@ def voice_site(demo_site):
 
     create_example_voice()
     return demo_site
+
+
+def run_worker() -> None:
+    """What `cyplan db_worker` does beside the server: run every queued task, then stop."""
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def fits_the_screen(page) -> bool:
+    """No sideways scrolling: the page is no wider than the viewport."""
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

@@ -4,7 +4,7 @@ import pytest
 
 from cyplan.core.demo import DEMO_ACCOUNTS
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, run_worker
 
 pytestmark = pytest.mark.e2e
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
@@ -91,7 +91,9 @@ def test_lead_records_an_update_with_the_keyboard_and_manager_approves(demo_site
 
     manager = browser.new_context(bypass_csp=True).new_page()
     sign_in(manager, demo_site, "manager")
-    manager.click("a:has-text('Mainstream schools and settings are able')")  # in "Updates to review"
+    manager.click(
+        "a:has-text('Mainstream schools and settings are able')"
+    )  # in "Updates to review"
     assert_accessible(manager)
     manager.fill("#id_comment", "Which two schools?")
     manager.click("button:has-text('Return with comment')")
@@ -210,6 +212,7 @@ def test_manager_makes_a_board_pack_and_a_councillor_reads_the_scrutiny_report(o
     page.check("input[name=audience][value=staff]")
     page.click("button:has-text('Make the board pack')")
     assert_accessible(page)
+    run_worker()
     page.wait_for_selector("text=Your report is ready", timeout=60_000)
     assert_accessible(page)
     with page.expect_download() as download:

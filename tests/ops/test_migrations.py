@@ -23,6 +23,7 @@ OURS = {
     "reports",
     "voice",
     "disproportionality",
+    "returns",
 }
 
 

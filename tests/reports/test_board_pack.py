@@ -1,5 +1,6 @@
 """Board packs and scrutiny reports: what they say, in every format, for the board and the public."""
 
+import html
 import io
 import subprocess
 
@@ -24,7 +25,7 @@ INJECTION = '=HYPERLINK("http://example.org","click")'
 @pytest.fixture
 def plan_with_updates(settings):
     """The test plan's four leaves (p1-c1-a, p1-c1-b, p1-c2-a, and commitment p2-c1) with updates."""
-    settings.CYPLAN_REPORTS_INLINE = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     plan = make_plan()
     manager = make_user("manager", Role.PLAN_MANAGER)
     node = {n.key: n for n in PlanNode.objects.filter(plan=plan)}
@@ -90,12 +91,39 @@ def test_a_pack_covers_only_what_its_board_monitors(plan_with_updates):
     assert part.exceptions == []
 
 
-def test_unknown_board_or_period_says_what_exists(plan_with_updates):
-    """A wrong board lists the boards; a wrong period lists the plan's periods."""
+def test_unknown_board_or_unreadable_period_says_what_exists(plan_with_updates):
+    """A wrong board lists the boards; a period that cannot be read shows how to write one."""
     with pytest.raises(content.ReportError, match="ceb \\(Children's Executive Board\\)"):
         content.board_pack("cabinet", public=False)
-    with pytest.raises(content.ReportError, match="2024-25-Q1, 2024-25-Q2"):
-        content.board_pack("ceb", "2030-31-Q1", public=False)
+    with pytest.raises(
+        content.ReportError, match="Write it as the site shows it, e.g. 'Q3 2024/25'"
+    ):
+        content.board_pack("ceb", "third quarter", public=False)
+
+
+def test_a_period_given_as_its_label_is_the_same_pack(plan_with_updates):
+    """'Q3 2024/25' (what the site shows) and '2024-25-Q3' (the key) make the same pack."""
+    by_label = content.board_pack("ceb", "Q3 2024/25", public=False)
+    by_key = content.board_pack("ceb", "2024-25-Q3", public=False)
+    assert by_label.period.key == by_key.period.key == "2024-25-Q3"
+    assert by_label.plans[0].status_rows == by_key.plans[0].status_rows
+
+
+def test_a_board_with_nothing_live_gets_a_pack_that_says_so(plan_with_updates):
+    """The test plan runs April 2024 to March 2026: Q1 2030/31 has nothing live, which the pack
+    says in every format instead of failing."""
+    pack = content.board_pack("ceb", "Q1 2030/31", public=False)
+    assert pack.nothing_live
+    [part] = pack.plans
+    assert not part.live and part.actions == [] and part.delivering == []
+    note = "Nothing that Children's Executive Board monitors was live in Q1 2030/31"
+    assert note in pack.nothing_live_note
+    assert "ran from April 2024 to March 2026" in part.not_live_note
+    assert note in html.unescape(render.pack_html(pack))
+    text = " ".join(p.text for p in Document(io.BytesIO(render.pack_docx(pack))).paragraphs)
+    assert note in text
+    cover = load_workbook(io.BytesIO(render.pack_xlsx(pack)))["Cover"]
+    assert any(note in str(c.value) for row in cover.iter_rows() for c in row)
 
 
 def test_pdf_says_what_the_database_says(plan_with_updates, tmp_path):
@@ -208,19 +236,17 @@ def test_site_makes_the_pack_in_the_background_and_offers_it(plan_with_updates):
     assert any(p.text == "Exceptions" for p in Document(io.BytesIO(download.content)).paragraphs)
 
 
-def test_a_failed_job_says_why(plan_with_updates):
-    """A period the plan does not have fails the job with the list of periods."""
+def test_a_failed_job_says_why(plan_with_updates, monkeypatch):
+    """A scrutiny report for a period the plan does not have fails the job with the periods."""
     client = Client()
     client.force_login(make_user("manager2", Role.PLAN_MANAGER))
+    # The list offers every plan's periods; another plan could have run in 2023/24.
+    monkeypatch.setattr(
+        "cyplan.reports.forms.period_choices", lambda: [("2023-24-Q1", "Q1 2023/24")]
+    )
     response = client.post(
         "/reports/",
-        {
-            "kind": "board-pack",
-            "board": "ceb",
-            "period": "1999-00-Q1",
-            "format": "pdf",
-            "audience": "staff",
-        },
+        {"kind": "scrutiny", "plan": "test-plan", "period": "2023-24-Q1", "format": "docx"},
     )
     page = client.get(response["Location"]).content.decode()
     assert "The report could not be made" in page and "has no reporting period" in page
@@ -246,3 +272,41 @@ def test_the_scrutiny_page_may_style_itself_but_run_no_script(plan_with_updates)
     assert "'unsafe-inline'" not in directives["script-src"]
     other = Client().get("/plans/test-plan/")["Content-Security-Policy"]
     assert "'unsafe-inline'" not in other
+
+
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection
+def test_the_site_queues_the_pack_for_the_task_worker(plan_with_updates, settings):
+    """With the database backend the web request only queues the task: the job waits until the
+    worker (cyplan db_worker) runs it, then it is ready with its file."""
+    from cyplan.reports.models import ReportJob
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = Client()
+    client.force_login(make_user("manager2", Role.PLAN_MANAGER))
+    response = client.post(
+        "/reports/",
+        {
+            "kind": "board-pack",
+            "board": "ceb",
+            "period": "2024-25-Q3",
+            "format": "html",
+            "audience": "staff",
+        },
+    )
+    job = ReportJob.objects.get()
+    assert job.state == ReportJob.State.QUEUED
+    assert client.get(response["Location"] + "status.json").json()["state"] == "queued"
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    job.refresh_from_db()
+    assert job.state == ReportJob.State.DONE and job.filename == "ceb-board-pack-2024-25-Q3.html"
+
+
+def test_the_form_lists_the_periods_with_the_labels_people_use(plan_with_updates):
+    """The test plan runs April 2024 to March 2026 by quarters: 8 periods, newest first."""
+    from cyplan.reports.forms import BoardPackForm
+
+    choices = BoardPackForm().fields["period"].choices
+    assert choices[0] == ("", "The current period")
+    assert choices[1] == ("2025-26-Q4", "Q4 2025/26")
+    assert choices[-1] == ("2024-25-Q1", "Q1 2024/25")
+    assert len(choices) == 1 + 8

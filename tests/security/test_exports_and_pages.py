@@ -85,7 +85,16 @@ def hostile_site(tmp_path, settings):
     cohort = make_cohort()
     cohort.title, cohort.phrase = "=" + HOSTILE, HOSTILE
     cohort.save()
+    from cyplan.returns.models import ReturnUpload
+
+    officer = make_user("officer", Role.DATA_OFFICER)
+    bad = {"file": HOSTILE, "row": HOSTILE, "field": HOSTILE, "rule": HOSTILE, "message": HOSTILE}
+    upload = ReturnUpload.objects.create(
+        kind="cin", la="E09000006", state="checked", files=[HOSTILE], problems=[bad],
+        uploaded_by=officer,
+    )  # fmt: skip
     ids = {
+        "return_upload": upload.pk,
         "update": second.pk,
         "evidence": evidence.pk,
         "value": figure.pk,
@@ -93,7 +102,8 @@ def hostile_site(tmp_path, settings):
         "voice_item": said.pk,
         "voice_response": did.pk,
     }
-    return {"users": {"lead": lead, "manager": manager, "board": board}, "ids": ids, "plan": plan}
+    users = {"lead": lead, "manager": manager, "board": board, "officer": officer}
+    return {"users": users, "ids": ids, "plan": plan}
 
 
 def _clients(site):

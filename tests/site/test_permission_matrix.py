@@ -70,6 +70,27 @@ MATRIX = {
     "outcomes:value-new": ("/indicators/cla-rate/values/new/", MANAGERS),
     "outcomes:value-edit": ("/indicators/values/{value}/", MANAGERS),
     "outcomes:target": ("/indicators/cla-rate/target/", MANAGERS),
+    # Returns: data officers (tests/returns/test_uploads.py) and administrators only.
+    "returns:index": (
+        "/returns/",
+        row(REDIRECT_TO_LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ),
+    "returns:upload": (
+        "/returns/{return_upload}/",
+        row(REDIRECT_TO_LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ),
+    "returns:status": (
+        "/returns/{return_upload}/status.json",
+        row(REDIRECT_TO_LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ),
+    "returns:load": (
+        "/returns/{return_upload}/load/",
+        row(REDIRECT_TO_LOGIN, 405, 405, 405, 405, 405),
+    ),  # POST only
+    "returns:discard": (
+        "/returns/{return_upload}/discard/",
+        row(REDIRECT_TO_LOGIN, 405, 405, 405, 405, 405),
+    ),  # POST only
     "reports:index": ("/reports/", MANAGERS),
     "reports:job": ("/reports/{job}/", MANAGERS),
     "reports:job-status": ("/reports/{job}/status.json", MANAGERS),
@@ -165,6 +186,7 @@ def world(tmp_path, settings):
 
     figure = value("cla-rate", "E06000099", "2024", 41.0, 30, 7300, name="Testshire")
     from cyplan.reports.models import ReportJob
+    from cyplan.returns.models import ReturnUpload
 
     job = ReportJob.objects.create(
         kind="board-pack",
@@ -184,6 +206,9 @@ def world(tmp_path, settings):
             "evidence": evidence.pk,
             "value": figure.pk,
             "job": job.pk,
+            "return_upload": ReturnUpload.objects.create(
+                kind="cin", la="E09000006", state="checked", uploaded_by=users["admin"]
+            ).pk,
             **voice_world(),
         },
     }

@@ -97,8 +97,10 @@ def test_second_save_of_a_stale_form_gets_a_clear_message(lead):
     assert ProgressUpdate.objects.get().narrative == "Three courses ran."
 
 
-def test_example_updates_are_labelled(client, lead):
-    """Pages that show example updates say the data is made up; others do not."""
+def test_example_updates_are_labelled(client, lead, settings):
+    """On a demo instance, pages that show example updates say the data is made up; others
+    do not."""
+    settings.CYPLAN_DEMO = True
     from cyplan.core.demo import create_demo_accounts, create_example_updates
     from cyplan.plans.builtin import builtin_plan_paths
     from cyplan.plans.importer import import_plan_path

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     PLAN_MANAGER = "plan_manager", "Plan manager"
     ACTION_LEAD = "action_lead", "Action lead"
     BOARD_MEMBER = "board_member", "Board member"
+    DATA_OFFICER = "data_officer", "Data officer"
 
 
 class Profile(models.Model):

@@ -8,7 +8,10 @@ Roles:
   draft plan) and reads their own updates (not a co-lead's unapproved one);
 - a plan manager edits plans, approves or returns updates, updates on behalf of a lead,
   and reads everything, the audit log included;
-- an administrator can do everything a plan manager can, and use the Django admin.
+- a data officer loads the statutory returns (SSDA903, CIN census, Annex A) in the site
+  and reads their validation reports;
+- an administrator can do everything a plan manager or a data officer can, and use the
+  Django admin.
 """
 
 from __future__ import annotations
@@ -133,3 +136,8 @@ def can_view_audit(user) -> bool:
 
 def can_edit_plan(user, plan: Plan) -> bool:
     return is_manager(user)
+
+
+def can_load_returns(user) -> bool:
+    """Upload, check and load statutory returns (child-level data, pseudonymised on entry)."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.DATA_OFFICER)

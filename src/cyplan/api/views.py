@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cyplan.accounts import permissions
 from cyplan.api import writing
+from cyplan.core.demo_mode import real_only
 from cyplan.delivery.models import ProgressUpdate
 from cyplan.plans.exporter import plan_json
 from cyplan.plans.queries import visible_plans
@@ -60,6 +61,7 @@ def updates(request, slug: str):
     )
     if not permissions.can_see_unpublished(request.user, chosen):
         rows = rows.filter(state=ProgressUpdate.State.APPROVED)
+    rows = real_only(rows)
     return JsonResponse(
         {
             "updates": [

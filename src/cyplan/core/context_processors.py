@@ -2,6 +2,7 @@
 
 from cyplan.accounts import permissions
 from cyplan.accounts.models import Role
+from cyplan.core.demo_mode import is_demo
 
 
 def site(request):
@@ -9,9 +10,11 @@ def site(request):
     role = permissions.role_of(user) if user is not None else None
     manager = permissions.is_manager(user) if user is not None else False
     return {
+        "cyplan_demo": is_demo(),
         "cyplan_role": role,
         "cyplan_is_manager": manager,
         "cyplan_is_safeguarding_lead": _is_lead(user),
+        "cyplan_loads_returns": permissions.can_load_returns(user) if user is not None else False,
         "cyplan_menu": menu(user, role, manager),
     }
 

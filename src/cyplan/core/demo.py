@@ -60,6 +60,12 @@ DEMO_ACCOUNTS = [
         "board member (scrutiny committee, Children's Executive Board): reads drafts and unapproved updates",
         boards=("cef-pds-committee", "childrens-executive-board"),
     ),
+    DemoAccount(
+        "data",
+        "demo-data-2024",
+        Role.DATA_OFFICER,
+        "data officer: loads the statutory returns (SSDA903, CIN census, Annex A) in the site",
+    ),
 ]
 
 PORTFOLIO = "bromley-cef-portfolio-2024-2025"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cyplan.accounts import permissions
 from cyplan.accounts.models import normalise_role, registered_role_names
+from cyplan.core.demo_mode import real_only
 from cyplan.core.tables import Table
 from cyplan.delivery.models import ProgressUpdate, Status
 from cyplan.delivery.rollup import (
@@ -200,7 +201,7 @@ def actions_table(plan: Plan, rows: list[LeafRow]) -> Table:
 
 def visible_updates(node: PlanNode, user):
     """The node's updates a user may read, latest period first."""
-    updates = node.updates.select_related("author", "reviewed_by").order_by("-period")
+    updates = real_only(node.updates.select_related("author", "reviewed_by").order_by("-period"))
     if permissions.can_see_unpublished(user, node.plan):
         return updates
     if permissions.leads_node(user, node):

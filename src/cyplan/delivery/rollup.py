@@ -28,6 +28,7 @@ from datetime import date
 
 from django.db.models import OuterRef, Subquery
 
+from cyplan.core.demo_mode import real_only
 from cyplan.delivery.models import ProgressUpdate, Status
 from cyplan.plans.models import PlanNode
 
@@ -126,7 +127,7 @@ def latest_updates(node_ids, *, public: bool) -> dict[int, LatestUpdate]:
     For each node the database walks the (node, period) index backwards to its latest
     update, so a plan with tens of thousands of updates costs one index probe per node.
     """
-    updates = ProgressUpdate.objects.filter(node_id=OuterRef("pk"))
+    updates = real_only(ProgressUpdate.objects.filter(node_id=OuterRef("pk")))
     if public:
         updates = updates.filter(state=ProgressUpdate.State.APPROVED)
     latest_ids = (

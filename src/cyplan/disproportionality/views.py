@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from cyplan.accounts import permissions
+from cyplan.core.demo_mode import shows_demo_data
 from cyplan.core.tables import query_without_format, wants_csv
 from cyplan.disproportionality import services
 from cyplan.disproportionality.forms import EntryForm, ImportForm
@@ -82,6 +83,8 @@ def cohort(request, code: str):
             raise Http404(str(error)) from None
         return render(request, "disproportionality/cohort.html", {**context, "no_data": str(error)})
     if wants_csv(request):
+        if context["synthetic"] and not shows_demo_data():
+            raise Http404("Synthetic demonstration figures are not exported from a real instance")
         return page.table.csv_response()
     return render(
         request,
@@ -95,6 +98,9 @@ def characteristic(request, characteristic: str):
     area = request.GET.get("area") or (areas[0][0] if areas else "")
     sections, table = services.overview(characteristic, area, public=_public(request))
     if wants_csv(request):
+        if not shows_demo_data():  # a real instance exports no synthetic figures
+            table.rows = [row for row in table.rows if row[-1] != services.SYNTHETIC]
+            table.filename = table.filename.replace("-synthetic.csv", ".csv")
         return table.csv_response()
     return render(
         request,

@@ -9,16 +9,28 @@ approved updates only for a public pack; submitted ones too for a staff pack.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.utils import timezone
 
+from cyplan.core.demo_mode import real_only
 from cyplan.delivery.models import ProgressUpdate
-from cyplan.delivery.periods import Period, label_for_key, period_by_key, periods_between
+from cyplan.delivery.periods import (
+    Period,
+    PeriodError,
+    label_for_key,
+    parse_period,
+    period_by_key,
+    period_containing,
+    periods_between,
+    previous_period,
+    short_label,
+)
 from cyplan.delivery.rollup import NO_UPDATE, STATUS_LABELS, is_overdue, leaf_ids
 from cyplan.outcomes.pages import scorecard
 from cyplan.outcomes.presentation import present
+from cyplan.plans.contributions import Contribution, delivering_actions
 from cyplan.plans.models import Board, BoardMonitoring, Plan
 from cyplan.plans.nodes import NodeInfo, plan_nodes
 
@@ -49,6 +61,8 @@ class PackAction:
     update_period: str
     update_state: str
     is_example: bool
+    plan_title: str = ""  # set for an action of another plan that delivers this one
+    link: Contribution | None = None
 
     @property
     def status_label(self) -> str:
@@ -87,6 +101,7 @@ class PackPriority:
     node: NodeInfo
     actions: list[PackAction]
     counts: Counter
+    delivered_by: list[PackAction] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -131,6 +146,28 @@ class PackPlan:
     scorecard: list[ScoreLine]
     spine_rows: list = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    live: bool = True  # the plan's own dates cover the period
+    delivering: list[PackAction] = field(default_factory=list)  # other plans' actions, once each
+
+    @property
+    def not_live_note(self) -> str:
+        """Why the plan's own actions are not in the pack, when its dates miss the period."""
+        if self.live:
+            return ""
+        ran = (
+            f"{self.plan.period_start:%B %Y} to {self.plan.period_end:%B %Y}"
+            if self.plan.period_start.year != self.plan.period_end.year
+            or self.plan.period_start.month != self.plan.period_end.month
+            else f"{self.plan.period_start:%B %Y}"
+        )
+        return (
+            f"The {self.plan.title} ran from {ran}, so its own actions have no updates due "
+            f"in {short_label(self.period)}."
+        )
+
+    @property
+    def has_content(self) -> bool:
+        return self.live or bool(self.delivering)
 
     @property
     def status_rows(self) -> list[tuple[str, int, int, int]]:
@@ -144,11 +181,16 @@ class PackPlan:
 
     @property
     def overdue_count(self) -> int:
-        return sum(1 for a in self.actions if a.overdue)
+        return sum(1 for a in self.actions + self.delivering if a.overdue)
 
     @property
     def has_examples(self) -> bool:
-        return any(a.is_example for a in self.actions)
+        return any(a.is_example for a in self.actions + self.delivering)
+
+    @property
+    def all_actions(self) -> list[PackAction]:
+        """The plan's own actions, then those of other plans that deliver its priorities."""
+        return self.actions + self.delivering
 
 
 @dataclass
@@ -159,6 +201,23 @@ class BoardPack:
     public: bool
     generated: datetime
     plans: list[PackPlan]
+    period: Period | None = None
+
+    @property
+    def nothing_live(self) -> bool:
+        """No plan the board monitors, and no action delivering one, runs in the period."""
+        return not any(p.has_content for p in self.plans)
+
+    @property
+    def nothing_live_note(self) -> str:
+        if not self.nothing_live:
+            return ""
+        board = self.board.name if self.board else "This board"
+        return (
+            f"Nothing that {board} monitors was live in {self.period_label}: "
+            + " ".join(p.not_live_note for p in self.plans)
+            + " No action of another plan that delivers its priorities ran then either."
+        )
 
     @property
     def contains_unsuppressed(self) -> bool:
@@ -209,8 +268,10 @@ def _latest_by_node(
     if not public:
         states.append(ProgressUpdate.State.SUBMITTED)
     updates = (
-        ProgressUpdate.objects.filter(
-            node_id__in=leaf_ids_, period__lte=period_key, state__in=states
+        real_only(
+            ProgressUpdate.objects.filter(
+                node_id__in=leaf_ids_, period__lte=period_key, state__in=states
+            )
         )
         .order_by("node_id", "period", "id")
         .only("node_id", "period", "status", "narrative", "state", "is_example")
@@ -254,11 +315,30 @@ def plan_period(plan: Plan, key: str | None, today: date | None = None) -> Perio
         today = today or timezone.localdate()
         past = [p for p in periods if p.start <= today]
         return past[-1] if past else periods[0]
-    period = period_by_key(key, plan.reporting_period, plan.period_start, plan.period_end)
+    asked = read_period(key)
+    period = period_by_key(asked.key, plan.reporting_period, plan.period_start, plan.period_end)
     if period is None:
-        choices = ", ".join(p.key for p in periods)
-        raise ReportError(f"{plan.title} has no reporting period {key!r}. Its periods: {choices}")
+        choices = ", ".join(short_label(p) for p in periods)
+        raise ReportError(
+            f"{plan.title} has no reporting period {short_label(asked)}. Its periods: {choices}"
+        )
     return period
+
+
+def read_period(text: str) -> Period:
+    """A period as a person writes it ('Q3 2024/25' or '2024-25-Q3'); ReportError if unreadable."""
+    try:
+        return parse_period(text)
+    except PeriodError as error:
+        raise ReportError(str(error)) from None
+
+
+def _plan_period_for(plan: Plan, period: Period) -> Period | None:
+    """The plan's own period that holds the end of ``period``, if the plan runs then."""
+    if plan.period_end < period.start or plan.period_start > period.end:
+        return None
+    day = min(max(period.end, plan.period_start), plan.period_end)
+    return period_containing(day, plan.reporting_period)
 
 
 def _actions(plan, nodes, keep, period: Period, public: bool) -> list[PackAction]:
@@ -336,34 +416,89 @@ def _scorecard(plan: Plan, public: bool) -> tuple[list[ScoreLine], list]:
     return lines, spine
 
 
+def _delivering(
+    plan: Plan, nodes: list[NodeInfo], keep: set[int] | None, period: Period, public: bool
+) -> tuple[dict[int, list[PackAction]], list[PackAction], list[PackAction]]:
+    """Other plans' actions under each priority, once each now and at the previous period.
+
+    Each plan's actions are read at its own period holding the end of ``period``; a plan that
+    does not run in the period adds nothing.
+    """
+    under: dict[int, list[PackAction]] = {}
+    now: dict[int, PackAction] = {}
+    before: dict[int, PackAction] = {}
+    contributions = [
+        c for c in delivering_actions(plan, nodes) if keep is None or c.target.id in keep
+    ]
+    by_plan: dict[int, list[Contribution]] = {}
+    for c in contributions:
+        by_plan.setdefault(c.plan.id, []).append(c)
+    for group in by_plan.values():
+        other = group[0].plan
+        other_period = _plan_period_for(other, period)
+        if other_period is None:
+            continue
+        other_nodes = plan_nodes(other)
+        wanted = {c.action.id for c in group}
+        actions = {a.node.id: a for a in _actions(other, other_nodes, wanted, other_period, public)}
+        earlier = _plan_period_for(other, previous_period(period))
+        if earlier is not None:
+            for a in _actions(other, other_nodes, wanted, earlier, public):
+                before.setdefault(a.node.id, a)
+        for c in group:
+            action = actions[c.action.id]
+            action.plan_title = other.title
+            now.setdefault(c.action.id, action)
+            under.setdefault(c.target.id, []).append(
+                replace(action, plan_title=other.title, link=c)
+            )
+    return under, list(now.values()), list(before.values())
+
+
 def plan_part(plan: Plan, board: Board | None, period: Period, *, public: bool) -> PackPlan:
+    """A plan's part of a pack for a period: its own actions when the plan runs then, and
+    the actions of other plans that deliver its priorities."""
     nodes = plan_nodes(plan)
     keep = _monitored(plan, board, nodes)
-    periods = periods_between(plan.period_start, plan.period_end, plan.reporting_period)
-    index = periods.index(period)
-    previous = periods[index - 1] if index > 0 else None
-    actions = _actions(plan, nodes, keep, period, public)
-    before = _actions(plan, nodes, keep, previous, public) if previous else []
+    own = _plan_period_for(plan, period)
+    live = own is not None
+    if own is not None:
+        periods = periods_between(plan.period_start, plan.period_end, plan.reporting_period)
+        index = periods.index(own)
+        previous = periods[index - 1] if index > 0 else None
+        period = own
+        actions = _actions(plan, nodes, keep, own, public)
+        before = _actions(plan, nodes, keep, previous, public) if previous else []
+    else:
+        previous = previous_period(period)
+        actions, before = [], []
+    under, delivering, delivering_before = _delivering(plan, nodes, keep, period, public)
     priorities = []
     for top in nodes:
         if top.parent_id is not None or (keep is not None and top.id not in keep):
             continue
         mine = [a for a in actions if a.priority == f"{top.label}: {top.title}"]
-        priorities.append(PackPriority(top, mine, Counter(a.status for a in mine)))
+        priorities.append(
+            PackPriority(top, mine, Counter(a.status for a in mine), under.get(top.id, []))
+        )
     rank = {reason: i for i, reason in enumerate(EXCEPTION_ORDER)}
-    exceptions = sorted((a for a in actions if a.exception), key=lambda a: rank[a.exception])
+    exceptions = sorted(
+        (a for a in actions + delivering if a.exception), key=lambda a: rank[a.exception]
+    )
     lines, spine = _scorecard(plan, public)
     part = PackPlan(
         plan=plan,
         period=period,
         previous=previous,
-        counts=Counter(a.status for a in actions),
-        previous_counts=Counter(a.status for a in before),
+        counts=Counter(a.status for a in actions + delivering),
+        previous_counts=Counter(a.status for a in before + delivering_before),
         priorities=priorities,
         exceptions=exceptions,
         actions=actions,
         scorecard=lines,
         spine_rows=spine,
+        live=live,
+        delivering=delivering,
     )
     register_default_providers()
     for provider in SECTION_PROVIDERS:
@@ -371,11 +506,14 @@ def plan_part(plan: Plan, board: Board | None, period: Period, *, public: bool) 
     return part
 
 
-def board_pack(board_name: str, period_key: str | None = None, *, public: bool) -> BoardPack:
+def board_pack(board_name: str, period: str | None = None, *, public: bool) -> BoardPack:
     """The pack for a board: each plan it monitors, for the period (default: the current one).
 
-    Raises ReportError (saying what exists) for an unknown board or period, or a board that
-    monitors no plan.
+    The period is written as people write it ('Q3 2024/25') or as a key ('2024-25-Q3'). A plan
+    whose dates miss the period still brings the actions of other plans that deliver its
+    priorities; when nothing the board monitors runs then, the pack says so. Raises
+    ReportError (saying what exists) for an unknown board, an unreadable period, or a board
+    that monitors no plan.
     """
     board = find_board(board_name)
     plan_ids = BoardMonitoring.objects.filter(board=board).values_list("plan_id", flat=True)
@@ -390,26 +528,20 @@ def board_pack(board_name: str, period_key: str | None = None, *, public: bool) 
         raise ReportError(
             f"{board.name} monitors no {'published ' if public else ''}plan, so it has no pack"
         )
-    parts = []
-    for plan in plans:
-        try:
-            period = plan_period(plan, period_key)
-        except ReportError:
-            if len(plans) == 1:
-                raise
-            continue  # a board's other plan may run on other dates
-        parts.append(plan_part(plan, board, period, public=public))
-    if not parts:
-        raise ReportError(
-            f"No plan that {board.name} monitors has the reporting period {period_key!r}"
-        )
+    if period:
+        chosen = read_period(period)
+    else:  # the current period of the board's latest plan
+        latest = max(plans, key=lambda p: (p.period_end, p.period_start))
+        chosen = plan_period(latest, None)
+    parts = [plan_part(plan, board, chosen, public=public) for plan in plans]
     return BoardPack(
         board=board,
         title=f"{board.name}: board pack",
-        period_label=parts[0].period.label,
+        period_label=chosen.label,
         public=public,
         generated=timezone.now(),
         plans=parts,
+        period=chosen,
     )
 
 

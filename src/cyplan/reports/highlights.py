@@ -11,6 +11,7 @@ from collections import Counter
 from django.conf import settings
 
 from cyplan.analytics.disclosure import suppress_one_way
+from cyplan.core.demo_mode import real_only, shows_demo_data
 from cyplan.reports.content import Section
 
 MAX_ITEMS = 8
@@ -20,7 +21,7 @@ def voice_highlights(plan, period, public: bool) -> list[Section]:
     """The plan's published "you said, we did" items up to the end of the period."""
     from cyplan.voice.publication import STATUS_LABELS, latest_status, public_items
 
-    items = list(public_items().filter(plan=plan, said_on__lte=period.end))
+    items = list(real_only(public_items().filter(plan=plan, said_on__lte=period.end)))
     if not items:
         return []
     statuses = Counter(latest_status(item) for item in items)
@@ -63,6 +64,8 @@ def disproportionality_highlights(plan, period, public: bool) -> list[Section]:
 
     linked = Cohort.objects.filter(nodes__plan_slug=plan.slug).distinct()
     cohorts = list(linked) or list(Cohort.objects.all())
+    if not shows_demo_data():  # a real instance never reports synthetic figures
+        cohorts = [c for c in cohorts if not services.is_synthetic(c)]
     rows, synthetic, sentences, revealed = [], False, [], False
     for cohort in cohorts:
         try:

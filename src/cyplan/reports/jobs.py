@@ -1,17 +1,16 @@
 """Making a report in the background, with progress a page can show.
 
-The site asks for a report; a thread makes it and records its progress on the job row, which
-the progress page reads. With ``CYPLAN_REPORTS_INLINE`` (tests) the job runs at once, in the
-request. A failed job keeps the reason, in words a person can act on.
+The site asks for a report; :func:`start` queues a task (Django's Tasks API, through
+django-tasks and its database backend) that the task worker (``cyplan db_worker``) runs; it
+records its progress on the job row, which the progress page reads. Nothing runs in the web
+process: with the immediate backend (``CYPLAN_TASKS_IMMEDIATE=1``, tests) the task runs at
+once, in the caller. A failed job keeps the reason, in words a person can act on.
 """
 
 from __future__ import annotations
 
-import threading
-
-from django.conf import settings
-from django.db import close_old_connections
 from django.utils import timezone
+from django_tasks import task
 
 from cyplan.reports import content, render
 from cyplan.reports.models import ReportJob
@@ -41,7 +40,7 @@ def make(job: ReportJob) -> ReportJob:
             pack = content.board_pack(params["board"], params.get("period"), public=public)
             _progress(job, 50, f"Drawing the charts and writing the {job.format.upper()} file")
             data = render.render_pack(pack, job.format)
-            name = f"{pack.board.key}-board-pack-{pack.plans[0].period.key}.{job.format}"
+            name = f"{pack.board.key}-board-pack-{pack.period.key}.{job.format}"
     except content.ReportError as error:
         ReportJob.objects.filter(pk=job.pk).update(
             state=ReportJob.State.FAILED, message=str(error), finished_at=timezone.now()
@@ -69,19 +68,16 @@ def make(job: ReportJob) -> ReportJob:
     return job
 
 
-def _run_in_thread(job_id) -> None:
-    close_old_connections()
-    try:
-        make(ReportJob.objects.get(pk=job_id))
-    finally:
-        close_old_connections()
+@task()
+def make_report(job_id: str) -> str:
+    """The task the worker runs: make the report a job row asks for; return its state."""
+    job = ReportJob.objects.filter(pk=job_id).first()
+    if job is None or job.state not in (ReportJob.State.QUEUED, ReportJob.State.RUNNING):
+        return "gone"  # deleted, or already made by an earlier attempt
+    return make(job).state
 
 
 def start(job: ReportJob) -> None:
-    """Make the report in the background (or at once, with CYPLAN_REPORTS_INLINE)."""
-    if getattr(settings, "CYPLAN_REPORTS_INLINE", False):
-        make(job)
-        return
-    threading.Thread(
-        target=_run_in_thread, args=(job.pk,), daemon=True, name=f"report-{job.pk}"
-    ).start()
+    """Queue the job for the task worker. The database backend keeps the task in the same
+    database (and transaction) as the job row, so the worker never sees one without the other."""
+    make_report.enqueue(str(job.pk))

@@ -129,6 +129,7 @@ def _cover_lines(pack: BoardPack) -> list[str]:
     lines = [
         pack.period_label,
         "; ".join(p.plan.title for p in pack.plans),
+        *([pack.nothing_live_note] if pack.nothing_live else []),
         f"Produced by cyplan on {timezone.localtime(pack.generated):%-d %B %Y at %H:%M} from the live plan.",
     ]
     limit = _threshold_less_one()
@@ -152,7 +153,25 @@ def _cover_lines(pack: BoardPack) -> list[str]:
 
 
 def _action_name(action) -> str:
-    return f"{action.node.label} {action.node.title}"
+    name = f"{action.node.label} {action.node.title}"
+    return f"{name} ({action.plan_title})" if action.plan_title else name
+
+
+def _delivered_rows(priority) -> list[list[str]]:
+    """Other plans' actions under a priority, with why each is there."""
+    return [
+        [
+            _action_name(a),
+            f"{a.link.basis_label}: {a.link.explanation}",
+            a.leads,
+            a.status_label + (" (overdue)" if a.overdue else ""),
+            a.narrative or "No update yet",
+        ]
+        for a in priority.delivered_by
+    ]
+
+
+DELIVERED_HEADERS = ["Action", "Why it is here", "Lead", "Status", "Latest update"]
 
 
 def pack_docx(pack: BoardPack) -> bytes:
@@ -168,8 +187,19 @@ def pack_docx(pack: BoardPack) -> bytes:
     word.heading("Summary", 1)
     for i, part in enumerate(pack.plans):
         word.heading(part.plan.title, 2)
+        if not part.live:
+            word.para(part.not_live_note)
+        if not part.has_content:
+            continue
         word.para(
-            f"{len(part.actions)} actions, {part.overdue_count} overdue, as at {part.period.label}."
+            (f"{len(part.actions)} actions of this plan" if part.live else "")
+            + (" and " if part.live and part.delivering else "")
+            + (
+                f"{len(part.delivering)} actions of other plans that deliver its priorities"
+                if part.delivering
+                else ""
+            )
+            + f", {part.overdue_count} overdue, as at {part.period.label}."
         )
         headers = ["Status", part.period.label] + (
             [part.previous.label, "Change"] if part.previous else []
@@ -202,19 +232,23 @@ def pack_docx(pack: BoardPack) -> bytes:
         word.heading(part.plan.title, 1)
         for priority in part.priorities:
             word.heading(priority.title, 2)
-            word.table(
-                ["Action", "Lead", "Target date", "Status", "Latest update"],
-                [
+            if priority.actions:
+                word.table(
+                    ["Action", "Lead", "Target date", "Status", "Latest update"],
                     [
-                        _action_name(a),
-                        a.leads,
-                        a.target,
-                        a.status_label + (" (overdue)" if a.overdue else ""),
-                        a.narrative or "No update yet",
-                    ]
-                    for a in priority.actions
-                ],
-            )
+                        [
+                            _action_name(a),
+                            a.leads,
+                            a.target,
+                            a.status_label + (" (overdue)" if a.overdue else ""),
+                            a.narrative or "No update yet",
+                        ]
+                        for a in priority.actions
+                    ],
+                )
+            if priority.delivered_by:
+                word.para("Actions of other plans that deliver this priority", bold=True)
+                word.table(DELIVERED_HEADERS, _delivered_rows(priority))
         word.heading("Outcomes scorecard", 2)
         word.picture(spine_svgs[i])
         if part.scorecard:
@@ -247,7 +281,7 @@ def pack_docx(pack: BoardPack) -> bytes:
             ["Action", "Measures of success", "Lead", "Target date", "Status"],
             [
                 [_action_name(a), "; ".join(a.measures), a.leads, a.target, a.status_label]
-                for a in part.actions
+                for a in part.all_actions
             ],
         )
     return word.bytes()
@@ -363,6 +397,12 @@ def pack_xlsx(pack: BoardPack) -> bytes:
                     for a in priority.actions
                 ],
             )
+            if priority.delivered_by:
+                book.sheet(
+                    f"{priority.node.label} other plans",
+                    DELIVERED_HEADERS,
+                    _delivered_rows(priority),
+                )
     book.sheet(
         "Scorecard",
         [
@@ -399,7 +439,7 @@ def pack_xlsx(pack: BoardPack) -> bytes:
                 a.status_label,
             ]
             for p in pack.plans
-            for a in p.actions
+            for a in p.all_actions
         ],
     )
     return book.bytes()

@@ -75,6 +75,11 @@ INSTALLED_APPS = [
     "cyplan.ops",
 ]
 
+# A demonstration instance (CYPLAN_DEMO=1, which `make run` sets) says so on every page and
+# shows the demo data `cyplan demo` makes, labelled. Any other instance is real: demo data
+# never reaches its packs, reports, CSV files or API (cyplan.core.demo_mode).
+CYPLAN_DEMO = os.environ.get("CYPLAN_DEMO", "0") == "1"
+
 # Disclosure control: counts from 1 to this number minus one are suppressed in public outputs.
 CYPLAN_DISCLOSURE_THRESHOLD = int(os.environ.get("CYPLAN_DISCLOSURE_THRESHOLD", "5"))
 

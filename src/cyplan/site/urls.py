@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("cyplan.delivery.urls")),
     path("", include("cyplan.outcomes.urls")),
     path("", include("cyplan.reports.urls")),
+    path("", include("cyplan.returns.urls")),
     path("", include("cyplan.disproportionality.urls")),
     path("", include("cyplan.voice.urls")),
     path("", include("cyplan.plans.urls")),

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cyplan.core.demo_mode import real_only
 from cyplan.core.tables import query_without, query_without_format, wants_csv
 from cyplan.voice import conf, pages, publication, services, spam, triage, unfollow
 from cyplan.voice.forms import (
@@ -150,7 +151,7 @@ def you_said_we_did(request):
     filters = pages.read_filters(request.GET)
     items = pages.filtered_items(filters)
     if wants_csv(request):
-        return pages.public_table(items).csv_response()
+        return pages.public_table(real_only(items)).csv_response()
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

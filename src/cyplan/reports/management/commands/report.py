@@ -14,7 +14,8 @@ from cyplan.reports import content, render
 from cyplan.voice.report_cli import add_you_said_we_did, run_you_said_we_did
 
 EPILOG = """examples:
-  cyplan report board-pack --board childrens-executive-board --period 2024-25-Q3 --format pdf --output ceb-q3.pdf
+  cyplan report board-pack --board childrens-executive-board --period "Q3 2024/25" --format pdf --output ceb-q3.pdf
+  cyplan report board-pack --board childrens-executive-board --period 2024-25-Q3 --format docx --output ceb-q3.docx
   cyplan report board-pack --board "Children's Executive Board" --format docx --output pack.docx
   cyplan report scrutiny --plan bromley-cef-portfolio-2024-2025 --format docx --output scrutiny.docx
   cyplan report you-said-we-did --plan bromley-cypp-2021-2024 --year 2024 --format pdf --output ysdw.pdf
@@ -49,7 +50,7 @@ class Command(ExampleCommand):
         pack = actions.add_parser(
             "board-pack",
             help="a board's pack: summary, exceptions, priorities, scorecard, appendix",
-            epilog="example:\n  cyplan report board-pack --board childrens-executive-board --period 2024-25-Q3 --format pdf --output ceb-q3.pdf",
+            epilog='example:\n  cyplan report board-pack --board childrens-executive-board --period "Q3 2024/25" --format pdf --output ceb-q3.pdf',
             **sub,
         )
         pack.add_argument("--board", required=True, metavar="NAME", help="the board's key or name")
@@ -68,7 +69,8 @@ class Command(ExampleCommand):
         parser.add_argument(
             "--period",
             metavar="PERIOD",
-            help="a reporting period key such as 2024-25-Q3 (default: the current one)",
+            help="a reporting period as the site shows it ('Q3 2024/25', 'H1 2024/25', '2024/25', "
+            "'October 2024') or its key ('2024-25-Q3'); default: the current one",
         )
         parser.add_argument("--format", choices=render.FORMATS, default="pdf")
         parser.add_argument(
