@@ -1,6 +1,7 @@
 """Leave-one-set-out cross-validation of the harm check's learned second opinion.
 
-Sets: the development set and held-out sets 1 to 8 (nine groups). For each group, the model is
+Sets: the development set and held-out sets 1 to 8 (nine groups, packaged in
+``src/cyplan/data/harm_corpus``; held-out sets 9 and 10 are never read here). For each group, the model is
 fitted on the other eight and scored on it. Recall and false alarms of the model alone (the
 lexicon was widened with every one of these sets, so its own figures on them say nothing) are
 reported at several thresholds and feature choices.
@@ -17,7 +18,7 @@ from sklearn.pipeline import make_pipeline, make_union
 
 from cyplan.voice.harm_check import normalise
 
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "voice" / "harm_corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "src" / "cyplan" / "data" / "harm_corpus"
 SUFFIXES = ["", "_holdout", *[f"_holdout{n}" for n in range(2, 9)]]
 
 
