@@ -12,15 +12,19 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cyplan.voice import harm_check
+from cyplan.voice import harm_check, harm_model
 from cyplan.voice.harm_check import LexiconError, check, load_lexicon, normalise
 from cyplan.voice.harm_words import harm_signals
 
+# The development set and held-out sets 1 to 8 train the learned model, so they live in the
+# package; held-out sets 9 and 10 never train or tune anything and stay here.
+PACKAGED = harm_model.CORPUS_DIR
 CORPUS = Path(__file__).parent / "harm_corpus"
 
 
 def _lines(name):
-    for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
+    folder = CORPUS if (CORPUS / name).exists() else PACKAGED
+    for line in (folder / name).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             yield line
 
@@ -37,6 +41,14 @@ def _rates(suffix=""):
     return disclosures, ordinary, missed, alarms
 
 
+# Near-misses among the tests below that the learned model (not the lexicon) scores above its
+# threshold. They were found after set 10 was measured and are left as they are rather than
+# tuned away (that would make set 10's figures optimistic); docs/voice.md lists them.
+MODEL_FALSE_ALARMS = {
+    "my dad will kill me if he sees my maths mark",
+    "i hurt myself on the slide",
+}
+
 HELD_OUT = (
     "_holdout",
     "_holdout2",
@@ -51,7 +63,7 @@ HELD_OUT = (
 
 def test_the_corpus_is_as_big_as_the_issue_asks():
     """At least 200 disclosures, every category among them, and 200 ordinary pieces of feedback."""
-    suffixes = ("", *HELD_OUT, "_holdout9")
+    suffixes = ("", *HELD_OUT, "_holdout9", "_holdout10")
     disclosures = [d for s in suffixes for d in _disclosures(f"disclosures{s}.tsv")]
     ordinary = [o for s in suffixes for o in _lines(f"ordinary{s}.tsv")]
     assert len(disclosures) >= 200 and len(ordinary) >= 200
@@ -69,14 +81,76 @@ def test_recall_above_95_and_false_alarms_below_10_percent(suffix):
     assert false_alarms < 0.10, alarms
 
 
-def test_last_held_out_set_never_tuned_on():
-    """Held-out set 9 was written after the last change and measured once: 40 of 64
-    disclosures found (62.5%), 0 of 61 ordinary items flagged (0%). It is never used to
-    change the lexicon, so it stays an honest estimate; this keeps it from getting worse."""
+def _lexicon_only_misses(disclosures):
+    return [text for _, text in disclosures if not check(text).matches]
+
+
+def test_held_out_set_9_never_tuned_on():
+    """Held-out set 9 was written after the lexicon's last change and measured once with the
+    lexicon alone: 40 of 64 disclosures (62.5%), 0 of 61 ordinary items. The learned model's
+    features and threshold were then chosen by cross-validation over sets 1 to 8 only, and set
+    9 measured once with lexicon or model: 58 of 64 (90.6%), 4 of 61 (6.6%). Neither figure
+    may get worse; set 9 never trains or tunes anything."""
     disclosures, ordinary, missed, alarms = _rates("_holdout9")
     assert (len(disclosures), len(ordinary)) == (64, 61)
-    assert len(missed) <= 24, missed  # 24 / 64 = 37.5% missed, recall 62.5%
-    assert alarms == [], alarms  # 0 / 61 false alarms
+    assert len(_lexicon_only_misses(disclosures)) <= 24  # 24 / 64 missed: lexicon 62.5%
+    assert len(missed) <= 6, missed  # 6 / 64 = 9.4% missed, recall 90.6%
+    assert len(alarms) <= 4, alarms  # 4 / 61 = 6.6% false alarms
+
+
+def test_held_out_set_10_written_after_the_model():
+    """Held-out set 10 was written after the model was in place (third helper, 20:12 UTC) and
+    measured once: lexicon alone 50 of 64 (78.1%) and 2 of 61 false alarms; lexicon or model
+    62 of 64 (96.9%) and 3 of 61 (4.9%). It never trains or tunes anything."""
+    disclosures, ordinary, missed, alarms = _rates("_holdout10")
+    assert (len(disclosures), len(ordinary)) == (64, 61)
+    assert {category for category, _ in disclosures} == set(harm_check.categories())
+    assert len(_lexicon_only_misses(disclosures)) <= 14  # 14 / 64 missed: lexicon 78.1%
+    assert len(missed) <= 2, missed  # 2 / 64 = 3.1% missed, recall 96.9%
+    assert len(alarms) <= 3, alarms  # 3 / 61 = 4.9% false alarms
+
+
+def test_the_model_is_trained_on_the_packaged_sets_only():
+    """The model's training data are the development set and held-out sets 1 to 8 (in the
+    package), never sets 9 or 10, and every line of them is used once with its label."""
+    texts, labels = harm_model.training_data()
+    disclosures = [t for s in ("", *HELD_OUT) for _, t in _disclosures(f"disclosures{s}.tsv")]
+    ordinary = [t for s in ("", *HELD_OUT) for t in _lines(f"ordinary{s}.tsv")]
+    assert sorted(zip(texts, labels, strict=True)) == sorted(
+        [(t, 1) for t in disclosures] + [(t, 0) for t in ordinary]
+    )
+    held_out = {
+        t for s in ("_holdout9", "_holdout10") for _, t in _disclosures(f"disclosures{s}.tsv")
+    }
+    assert not held_out & set(texts)
+    assert not list(PACKAGED.glob("*holdout9*")) and not list(PACKAGED.glob("*holdout10*"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Written for this test; no lexicon phrase matches them.
+        "my uncle keeps coming in my room at night and i cant sleep",
+        "my stepdad locks the fridge and i go days without eating",
+        "a lady on instagram offered me money to meet her",
+    ],
+)
+def test_the_model_finds_what_the_lexicon_misses(text):
+    """A text the lexicon does not match is urgent when the model scores it above the
+    threshold; the result names no category and harm_signals says the model found it."""
+    result = check(text)
+    assert result.matches == [] and result.categories == []
+    assert result.model > harm_model.THRESHOLD and result.urgent and result.by_model
+    assert harm_signals(text) == [f"learned model (score {result.model:.2f})"]
+
+
+def test_explain_gives_the_model_score(capsys):
+    """--json --explain adds the model's probability; plain output says when only it matched."""
+    call_command("voice", "check", "our teacher is really kind", "--json", "--explain")
+    data = json.loads(capsys.readouterr().out)
+    assert data["urgent"] is False and 0 <= data["model"] < harm_model.THRESHOLD
+    call_command("voice", "check", "a lady on instagram offered me money to meet her")
+    assert "no lexicon phrase matched; the learned model scores it" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -126,8 +200,12 @@ def test_phrase_families_added_after_sets_5_to_8(text):
     ],
 )
 def test_accidents_play_hyperbole_and_resolved_past_are_not_urgent(text):
-    """Accidents, play with a younger child, sayings and things that are over are ordinary."""
-    assert not check(text).urgent, [m.phrase for m in check(text).matches]
+    """Accidents, play with a younger child, sayings and things that are over are ordinary:
+    no lexicon phrase matches, and the text is not urgent unless it is one of the model's
+    known false alarms (measured, not tuned away: see MODEL_FALSE_ALARMS)."""
+    result = check(text)
+    assert result.matches == [], [m.phrase for m in result.matches]
+    assert result.urgent == (text in MODEL_FALSE_ALARMS), result.model
 
 
 def test_topic_frames_undo_third_person_but_not_the_childs_own_life():
@@ -220,8 +298,11 @@ def test_finding_1_and_disguised_words_are_urgent(text):
     ],
 )
 def test_near_misses_are_not_urgent(text):
-    """Words of harm used about something else are not a disclosure."""
-    assert not check(text).urgent, [m.phrase for m in check(text).matches]
+    """Words of harm used about something else are not a disclosure: no lexicon phrase
+    matches, and only the model's known false alarms are urgent."""
+    result = check(text)
+    assert result.matches == [], [m.phrase for m in result.matches]
+    assert result.urgent == (text in MODEL_FALSE_ALARMS), result.model
 
 
 def test_negation_and_third_person():

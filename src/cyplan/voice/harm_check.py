@@ -23,6 +23,10 @@ not feel safe"), and context that undoes a match ("i hurt myself" but not "... o
 few words of each other in any wording ("{someone}", "{violence}", "me"), and filler words
 ("really", "just") are also tried without.
 
+A learned second opinion (``harm_model``, a TF-IDF and logistic regression fitted on the
+packaged corpus) also scores the normalised text: a text is urgent when the lexicon matches OR
+the model's probability is above its threshold (then no category is named).
+
 The lexicon is a data file, ``cyplan/data/harm_lexicon.yaml``, by category. This module
 imports nothing from Django, so it can run anywhere (``cyplan voice check`` uses it).
 
@@ -43,6 +47,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from cyplan.voice import harm_model
 
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "data" / "harm_lexicon.yaml"
 
@@ -202,6 +208,14 @@ class HarmResult:
     urgent: bool
     categories: list[str] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
+    # The learned second opinion's probability (``harm_model``); above its threshold the text
+    # is urgent even when no lexicon phrase matched.
+    model: float = 0.0
+
+    @property
+    def by_model(self) -> bool:
+        """True when the model alone made the text urgent (no lexicon phrase matched)."""
+        return self.urgent and not self.matches
 
     def as_dict(self, explain: bool = False) -> dict:
         data: dict = {"urgent": self.urgent, "categories": list(self.categories)}
@@ -210,6 +224,7 @@ class HarmResult:
                 {"category": m.category, "phrase": m.phrase, "pattern": m.pattern}
                 for m in self.matches
             ]
+            data["model"] = round(self.model, 3)
         return data
 
 
@@ -735,4 +750,6 @@ def check(text: str) -> HarmResult:
     order = list(lexicon.categories)
     matched = sorted({m.category for m in matches}, key=order.index)
     matches.sort(key=lambda m: order.index(m.category))
-    return HarmResult(urgent=bool(matches), categories=matched, matches=matches)
+    probability = harm_model.score(normalise(text or ""))
+    urgent = bool(matches) or probability > harm_model.THRESHOLD
+    return HarmResult(urgent=urgent, categories=matched, matches=matches, model=probability)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from cyplan.voice import harm_model
 from cyplan.voice.harm_check import categories, check
 
 EXAMPLES = """examples:
@@ -44,7 +45,7 @@ def add_check(actions, sub):
     parser.add_argument(
         "--explain",
         action="store_true",
-        help="with --json, also list what matched ('matches'); the plain output always shows it",
+        help="with --json, also list what matched ('matches') and the learned model's score ('model', 0 to 1); the plain output always shows them",
     )
 
 
@@ -70,11 +71,16 @@ def _read_lines(path: str) -> list[str]:
 def _describe(result, labels, explain: bool) -> str:
     if not result.urgent:
         return "not urgent: no harm phrases matched"
+    if result.by_model:
+        return (
+            f"URGENT: no lexicon phrase matched; the learned model scores it {result.model:.2f}"
+            f" (urgent above {harm_model.THRESHOLD})"
+        )
     names = ", ".join(f"{slug} ({labels[slug]})" for slug in result.categories)
     text = f"URGENT: {names}"
     if explain:
         found = "; ".join(f"'{m.phrase}' ({m.category})" for m in result.matches)
-        text += f"\n  matched: {found}"
+        text += f"\n  matched: {found}\n  model: {result.model:.2f}"
     return text
 
 

@@ -32,9 +32,12 @@ def harm_signals(text: str, extra_phrases=()) -> list[str]:
     is empty when the text does not look urgent.
     """
     found: list[str] = []
-    for match in check(text).matches:
+    result = check(text)
+    for match in result.matches:
         if match.phrase not in found:
             found.append(match.phrase)
+    if result.by_model:
+        found.append(f"learned model (score {result.model:.2f})")
     if extra_phrases:
         for match in _pattern(extra_phrases).finditer(text.replace("\u2019", "'")):
             phrase = " ".join(match.group(0).lower().split())
