@@ -45,7 +45,7 @@ def test_demo_keeps_emails_out_of_its_output_and_names_the_address_in_use(tmp_pa
 def test_make_run_serves_and_links_to_the_address_from_host_and_port():
     makefile = (ROOT / "Makefile").read_text()
     assert "export CYPLAN_SITE_URL ?= http://$(HOST):$(PORT)" in makefile
-    run = makefile.split("\nrun:")[1].split("\n\n")[0]
+    run = makefile.split("\nrun: deps")[1].split("\n\n")[0]
     assert "Serving cyplan on $(CYPLAN_SITE_URL)/" in run
     assert "runserver $(HOST):$(PORT)" in run
 

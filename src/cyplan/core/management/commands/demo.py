@@ -34,6 +34,9 @@ class Command(BaseCommand):
             accounts = create_demo_accounts()
             made = create_example_updates()
             load_synthetic_data()  # synthetic disproportionality cohorts, labelled as such
+            from cyplan.core.outbox import send_due
+
+            send_due()  # the outbox's emails, written to the files now rather than by the worker
         written = (set(outbox.glob("*.log")) if outbox.exists() else set()) - before
         site = settings.CYPLAN_SITE_URL.rstrip("/")
         plans = Plan.objects.count()
