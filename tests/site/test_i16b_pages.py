@@ -127,7 +127,7 @@ def test_linked_plans_are_named_not_by_slug_and_key(client):
     html = client.get("/plans/other-plan/x1/").content.decode()
     assert "test-plan#p1" not in html
     assert 'href="/plans/test-plan/p1/">Test plan, Priority 1: Early help</a>' in html
-    assert "(a reading of the plans)" in html
+    assert "(a reading of the plans, which do not say so in words)" in html
 
 
 def test_audit_log_shows_words_not_python(client):

@@ -119,9 +119,10 @@ MATRIX = {
 }
 # The draft plan: only those who may see unpublished work.
 DRAFT_MATRIX = {
-    "/plans/draft-plan/": row(MISSING, MISSING, MISSING, OK, OK, OK),
-    "/plans/draft-plan/p1-c1-a/": row(MISSING, MISSING, MISSING, OK, OK, OK),
-    "/api/plans/draft-plan/": row(MISSING, MISSING, MISSING, OK, OK, OK),
+    # A draft is for its plan managers only (issue 14): not even the monitoring board's members.
+    "/plans/draft-plan/": row(MISSING, MISSING, MISSING, MISSING, OK, OK),
+    "/plans/draft-plan/p1-c1-a/": row(MISSING, MISSING, MISSING, MISSING, OK, OK),
+    "/api/plans/draft-plan/": row(MISSING, MISSING, MISSING, MISSING, OK, OK),
 }
 
 

@@ -65,6 +65,8 @@ def test_production_settings_are_secure(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         "CYPLAN_SAFEGUARDING_EMAIL": "safeguarding@example.org",  # else cyplan.voice.W001
         "CYPLAN_CLIENT_IP_HEADER": "X-Forwarded-For",  # else cyplan.core.W010
+        "CYPLAN_BACKUP_KEY": "ab" * 32,  # else cyplan.ops.W001
+        "CYPLAN_DATA_DIR": str(tmp_path / "data"),  # made 0700; else cyplan.ops.W002
         "PATH": "/usr/bin:/bin",
     }
     code = (

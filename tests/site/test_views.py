@@ -133,7 +133,10 @@ def test_openapi_describes_every_api_path(client):
     make_plan()
     spec = client.get("/api/plans/openapi.json").json()
     assert spec["openapi"].startswith("3.")
-    for path in spec["paths"]:
+    for path, operations in spec["paths"].items():
+        if "get" not in operations:
+            assert set(operations) == {"post"}, path  # writing, tested in tests/delivery
+            continue
         response = client.get(path.replace("{slug}", "test-plan"))
         assert response.status_code == 200, path
         json.loads(response.content)

@@ -46,9 +46,13 @@ def monitored_plan_ids(user) -> set[int]:
 
 
 def can_see_unpublished(user, plan: Plan) -> bool:
-    """Drafts, and updates not yet approved, of this plan."""
+    """Updates not yet approved of this plan (plan managers, and the board members whose boards
+    monitor it), and the plan itself while it is a draft (plan managers only: nothing of a
+    draft is shown to anyone else, board members included)."""
     if is_manager(user):
         return True
+    if plan.status == Plan.Status.DRAFT:
+        return False
     return plan.id in monitored_plan_ids(user)
 
 

@@ -57,7 +57,7 @@ DEMO_ACCOUNTS = [
         "board",
         "demo-board-2024",
         Role.BOARD_MEMBER,
-        "board member (scrutiny committee, Children's Executive Board): reads drafts and unapproved updates",
+        "board member (scrutiny committee, Children's Executive Board): reads unapproved updates",
         boards=("cef-pds-committee", "childrens-executive-board"),
     ),
     DemoAccount(

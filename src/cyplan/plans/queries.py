@@ -16,8 +16,10 @@ def visible_plans(user):
     )
     if permissions.is_manager(user):
         return plans
+    # A board member also reads an archived plan their boards monitored; a draft, never.
     return plans.filter(
-        Q(status=m.Plan.Status.PUBLISHED) | Q(id__in=permissions.monitored_plan_ids(user))
+        Q(status=m.Plan.Status.PUBLISHED)
+        | Q(status=m.Plan.Status.ARCHIVED, id__in=permissions.monitored_plan_ids(user))
     )
 
 
