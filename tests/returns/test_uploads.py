@@ -73,11 +73,14 @@ def test_a_return_with_problems_shows_them_by_rule_and_row_and_loads_nothing(off
     post(officer, BAD)
     upload = ReturnUpload.objects.get()
     assert upload.state == "checked" and not upload.ok
-    [problem] = upload.problems
-    assert (problem["file"], problem["row"], problem["field"]) == ("episodes.csv", 3, "DEC")
+    # Child 2's episode ends (1 Feb 2023) before it starts (1 May 2023), and so also before
+    # the 2024 collection year begins (1 April 2023): two problems, both on that row's DEC.
+    problems = upload.problems
+    assert {(p["file"], p["row"], p["field"]) for p in problems} == {("episodes.csv", 3, "DEC")}
+    assert {p["rule"] for p in problems} == {"end_before_start", "outside_collection_year"}
     page = officer.get(f"/returns/{upload.pk}/").content.decode()
     assert "The return has problems" in page and "By rule" in page and "By row" in page
-    assert "1 problem on 1 row" in page
+    assert "2 problems on 1 row" in page
     officer.post(f"/returns/{upload.pk}/load/")  # refused: not every row passed
     upload.refresh_from_db()
     assert upload.state == "checked" and not IndicatorValue.objects.exists()
