@@ -91,7 +91,13 @@ def test_manifest_counts_and_checksums(instance):
         names = set(zf.namelist())
     assert manifest["format"] == "cyplan-backup/2"
     assert manifest["cyplan_version"] == "0.1.0"
-    assert manifest["migrations"]["outcomes"] == ["0001_initial", "0002_indicator_target"]
+    from pathlib import Path
+
+    import cyplan.outcomes
+
+    on_disk = Path(cyplan.outcomes.__file__).parent / "migrations"
+    assert manifest["migrations"]["outcomes"] == sorted(p.stem for p in on_disk.glob("0*.py"))
+    assert manifest["migrations"]["outcomes"][:2] == ["0001_initial", "0002_indicator_target"]
     assert manifest["counts"]["delivery.progressupdate"] == 2
     assert manifest["counts"]["plans.plan"] == 2
     assert "sessions.session" not in manifest["counts"]

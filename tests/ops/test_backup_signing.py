@@ -37,7 +37,15 @@ def flagged(instance):
     """The populated instance plus a feedback item flagged for safeguarding."""
     manager = get_user_model().objects.get(username="manager")
     item = voice.record_feedback(manager, details(original_text=WORDS, published_text=""))
-    assert Feedback.objects.get(pk=item.pk).safeguarding  # "hits me": flagged as it is saved
+    # "hits me" makes it urgent, for triage; the safeguarding lead who reads it flags it.
+    from django.contrib.auth.models import Group
+
+    from cyplan.voice import conf
+
+    lead = get_user_model().objects.create_user("sg-lead-backup", password="x" * 20)
+    lead.groups.add(Group.objects.get_or_create(name=conf.safeguarding_group())[0])
+    voice.flag_for_safeguarding(lead, item, "A child says an adult hits them")
+    assert Feedback.objects.get(pk=item.pk).safeguarding
     return item
 
 
