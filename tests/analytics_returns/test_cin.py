@@ -31,11 +31,12 @@ def _referral(referral: str = "2023-06-01", closure: str = "", extra: str = "") 
     {extra}<ReferralNFA>false</ReferralNFA></CINdetails>"""
 
 
-def _write(tmp_path, *children: str, name: str = "cin.xml"):
+def _write(tmp_path, *children: str, name: str = "cin.xml", reference: str = "2024-03-31"):
     body = "".join(children)
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"<Message>{HEADER}<Children>{body}</Children></Message>")
+    header = HEADER.replace("2024-03-31", reference)
+    path.write_text(f"<Message>{header}<Children>{body}</Children></Message>")
     return path
 
 
@@ -145,7 +146,8 @@ def test_cin_rules(tmp_path, pseudonymiser):
 
 def test_a_folder_of_years_is_read_with_a_year_each(tmp_path, pseudonymiser):
     """cin/2023/a.xml and cin/2024/b.xml: two years, the folder name giving the year."""
-    _write(tmp_path / "2023", _child("A1"), name="a.xml")
+    # each census's ReferenceDate is the end of its folder's collection year
+    _write(tmp_path / "2023", _child("A1"), name="a.xml", reference="2023-03-31")
     _write(tmp_path / "2024", _child("A1"), name="b.xml")
     result = read_cin_census(tmp_path, pseudonymiser=pseudonymiser, today=TODAY)
     assert result.ok

@@ -121,7 +121,8 @@ def test_a_data_officer_loads_a_return(demo_site, browser, width, settings, tmp_
     upload(BAD)
     page.wait_for_selector("h1:has-text('The return has problems')", timeout=60_000)
     main = page.inner_text("main")
-    assert "1 problem on 1 row" in main and "By rule" in main and "By row" in main
+    # the row's DEC is before its DECOM, and so before the collection year: two problems
+    assert "2 problems on 1 row" in main and "By rule" in main and "By row" in main
     assert "episodes.csv" in main and "DEC" in main
     check(page)
 
