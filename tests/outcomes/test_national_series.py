@@ -279,3 +279,17 @@ def test_a_corrupted_series_file_writes_nothing(tmp_path):
     assert "d3.csv, row 6, column CPP_subsequent_percent" in str(error.value)
     assert "nothing was imported" in str(error.value)
     assert IndicatorValue.objects.count() == 0
+
+
+def test_a_figure_published_for_authorities_reporting_jointly_is_stored(db):
+    """Kingston and Richmond publish some series together under "E09000021 / E09000027" (21
+    characters): the figure is stored whole, on PostgreSQL too (its column once held 12)."""
+    from cyplan.outcomes.models import Indicator, IndicatorValue
+
+    indicator = Indicator.objects.create(code="joint-test", title="Joint", unit="count")
+    joint = "E09000021 / E09000027"
+    IndicatorValue.objects.create(
+        indicator=indicator, area_code=joint, area_name="Kingston and Richmond",
+        area_level="la", period="2025", value=12, region_code=joint,
+    )  # fmt: skip
+    assert IndicatorValue.objects.get(indicator=indicator).area_code == joint

@@ -42,11 +42,12 @@ class IndicatorValue(models.Model):
     """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    area_code = models.CharField(max_length=12, db_index=True)
+    # A code may name authorities that publish jointly, e.g. "E09000021 / E09000027".
+    area_code = models.CharField(max_length=40, db_index=True)
     area_name = models.CharField(max_length=200)
     area_level = models.CharField(max_length=20, choices=AreaLevel.choices)
     old_la_code = models.CharField(max_length=3, blank=True)
-    region_code = models.CharField(max_length=12, blank=True)
+    region_code = models.CharField(max_length=40, blank=True)
     period = models.CharField(max_length=100)
     time_identifier = models.CharField(max_length=60, blank=True)
     dimensions = models.JSONField(default=dict, blank=True)
@@ -86,7 +87,7 @@ class AreaGroup(models.Model):
         OTHER = "other", "Other group"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    anchor_code = models.CharField(max_length=12, help_text="the area the group is for")
+    anchor_code = models.CharField(max_length=40, help_text="the area the group is for")
     name = models.CharField(max_length=200)
     members = models.JSONField(
         default=list, help_text="area codes, ranked where the source ranks them"
@@ -116,7 +117,7 @@ class IndicatorTarget(models.Model):
     against it (``cyplan.analytics.stats.rag_against_target``)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
-    area_code = models.CharField(max_length=12)
+    area_code = models.CharField(max_length=40)
     period = models.CharField(max_length=100, blank=True, help_text="blank: every period")
     value = models.FloatField()
     note = models.TextField(
