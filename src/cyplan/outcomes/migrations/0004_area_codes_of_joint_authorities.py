@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outcomes', '0003_i17_neighbour_models'),
+        ("outcomes", "0003_i17_neighbour_models"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='areagroup',
-            name='anchor_code',
-            field=models.CharField(help_text='the area the group is for', max_length=40),
+            model_name="areagroup",
+            name="anchor_code",
+            field=models.CharField(help_text="the area the group is for", max_length=40),
         ),
         migrations.AlterField(
-            model_name='indicatortarget',
-            name='area_code',
+            model_name="indicatortarget",
+            name="area_code",
             field=models.CharField(max_length=40),
         ),
         migrations.AlterField(
-            model_name='indicatorvalue',
-            name='area_code',
+            model_name="indicatorvalue",
+            name="area_code",
             field=models.CharField(db_index=True, max_length=40),
         ),
         migrations.AlterField(
-            model_name='indicatorvalue',
-            name='region_code',
+            model_name="indicatorvalue",
+            name="region_code",
             field=models.CharField(blank=True, max_length=40),
         ),
     ]
