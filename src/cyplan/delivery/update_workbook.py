@@ -127,21 +127,14 @@ def plan_periods(plan: Plan) -> list[Period]:
 
 def find_period(plan: Plan, text: str) -> Period | None:
     """A plan's period given as its key (``2024-25-Q3``) or as people write it
-    (``Q3 2024/25``, ``Q3 2024-25``, ``2024/25 Q3``)."""
-    wanted = " ".join((text or "").split()).casefold()
-    if not wanted:
+    (``Q3 2024/25``): the one parser, ``periods.parse_period``, then the plan's own periods."""
+    from cyplan.delivery.periods import PeriodError, parse_period
+
+    try:
+        wanted = parse_period(text)
+    except PeriodError:
         return None
-    for period in plan_periods(plan):
-        short = period.label.split(" (")[0].casefold()
-        if wanted in (period.key.casefold(), period.label.casefold(), short):
-            return period
-        match = re.fullmatch(r"(q\d|h\d) (\d{4})[/-](\d{2})|(\d{4})[/-](\d{2}) (q\d|h\d)", wanted)
-        if match:
-            part = match[1] or match[6]
-            start, end = (match[2], match[3]) if match[1] else (match[4], match[5])
-            if period.key.casefold() == f"{start}-{end}-{part}":
-                return period
-    return None
+    return next((p for p in plan_periods(plan) if p.key == wanted.key), None)
 
 
 def fingerprint(node: PlanNode) -> str:
